@@ -1,0 +1,176 @@
+// Package report turns Ginkgo's JSON reports into the claims table: one row per claim of
+// the catalog with its verdict, what this kernel did (the specs' evidence entries) and, for
+// failures, what was expected and what was observed.
+package report
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+
+	"sockspec/helpers/catalog"
+)
+
+// EvidenceEntry names the report entries that record what the kernel did.
+const EvidenceEntry = "evidence"
+
+// Evidence records what the kernel did, for the report and for `ginkgo -v`.
+func Evidence(format string, args ...any) {
+	ginkgo.AddReportEntry(EvidenceEntry, fmt.Sprintf(format, args...), ginkgo.ReportEntryVisibilityFailureOrVerbose)
+}
+
+// Row is one claim's outcome.
+type Row struct {
+	Claim                   *catalog.Claim
+	Passed, Failed, Skipped int
+	Evidence                []string
+	Failures                []string // "spec (file:line): message"
+	SkipReasons             []string
+}
+
+// Result says in a few words what happened to the claim on this run.
+func (r Row) Result() string {
+	total := r.Passed + r.Failed + r.Skipped
+	switch {
+	case total == 0 && r.Claim.Planned != "":
+		return "no spec yet (" + r.Claim.Planned + ")"
+	case total == 0:
+		return "NO SPEC"
+	case r.Failed > 0:
+		return fmt.Sprintf("FAILED %d of %d", r.Failed, total)
+	case r.Passed > 0 && r.Skipped > 0:
+		return fmt.Sprintf("passed %d, skipped %d", r.Passed, r.Skipped)
+	case r.Passed > 0:
+		return fmt.Sprintf("passed %d/%d", r.Passed, total)
+	default:
+		return "skipped: " + strings.Join(unique(r.SkipReasons), "; ")
+	}
+}
+
+// Table is the outcome of a run, claim by claim.
+type Table struct {
+	GOOS     string
+	Rows     []Row
+	Problems []string // specs and suites that do not fit the catalog, suites that failed outside specs
+}
+
+// Build matches the specs of reports to the catalog's claims. With complete set, the reports
+// are the whole run, so a claim without `planned` and without a spec is a problem; otherwise
+// (one suite's report) only the claims that suite covers get a row.
+func Build(cat *catalog.Catalog, reports []types.Report, goos string, complete bool) Table {
+	t := Table{GOOS: goos}
+	rows := map[string]*Row{}
+	for _, cl := range cat.Claims {
+		rows[cl.ID] = &Row{Claim: cl}
+	}
+	for _, rep := range reports {
+		for _, spec := range rep.SpecReports {
+			if spec.LeafNodeType != types.NodeTypeIt {
+				if spec.State.Is(types.SpecStateFailureStates) {
+					t.Problems = append(t.Problems, fmt.Sprintf("%s: %s failed at %s: %s", rep.SuiteDescription, spec.LeafNodeType, spec.FailureLocation(), spec.FailureMessage()))
+				}
+				continue
+			}
+			cl, err := cat.ClaimOf(spec.Labels())
+			if err != nil {
+				t.Problems = append(t.Problems, fmt.Sprintf("spec %q (%s:%d): %v", spec.FullText(), filepath.Base(spec.FileName()), spec.LineNumber(), err))
+				continue
+			}
+			rows[cl.ID].add(spec)
+		}
+	}
+	for _, cl := range cat.Claims {
+		r := rows[cl.ID]
+		specs := r.Passed + r.Failed + r.Skipped
+		switch {
+		case specs == 0 && !complete:
+			continue
+		case specs == 0 && cl.Planned == "":
+			t.Problems = append(t.Problems, fmt.Sprintf("claim %s (%s:%d) has no spec: label one with claim:%s, or mark the claim planned", cl.ID, cl.File, cl.Line, cl.ID))
+		case specs > 0 && cl.Planned != "" && complete:
+			t.Problems = append(t.Problems, fmt.Sprintf("claim %s (%s:%d) has specs but is still marked planned %q: remove planned", cl.ID, cl.File, cl.Line, cl.Planned))
+		}
+		t.Rows = append(t.Rows, *r)
+	}
+	return t
+}
+
+func (r *Row) add(spec types.SpecReport) {
+	for _, e := range spec.ReportEntries {
+		if e.Name == EvidenceEntry {
+			r.Evidence = append(r.Evidence, e.StringRepresentation())
+		}
+	}
+	switch {
+	case spec.State == types.SpecStatePassed:
+		r.Passed++
+	case spec.State.Is(types.SpecStateFailureStates):
+		r.Failed++
+		loc := spec.FailureLocation()
+		r.Failures = append(r.Failures, fmt.Sprintf("%s (%s:%d): %s", spec.FullText(), filepath.Base(loc.FileName), loc.LineNumber, spec.FailureMessage()))
+	default: // skipped by Skip(), by the label filter, or pending
+		r.Skipped++
+		reason := spec.FailureMessage()
+		if reason == "" {
+			reason = "not selected by the label filter"
+		}
+		r.SkipReasons = append(r.SkipReasons, reason)
+	}
+}
+
+// Failed tells whether any claim failed or the run does not fit the catalog.
+func (t Table) Failed() bool {
+	for _, r := range t.Rows {
+		if r.Failed > 0 {
+			return true
+		}
+	}
+	return len(t.Problems) > 0
+}
+
+// Markdown renders the table, the corrections of the claims the tutorial gets wrong, and
+// the problems.
+func (t Table) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "| Claim | Verdict | Result on %s | Evidence (what the kernel did) | Expected vs observed (failures) |\n", t.GOOS)
+	b.WriteString("|---|---|---|---|---|\n")
+	var corrections []string
+	for _, r := range t.Rows {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", r.Claim.ID, r.Claim.Verdict, r.Result(),
+			cell(strings.Join(r.Evidence, "; ")), cell(strings.Join(r.Failures, " // ")))
+		if r.Claim.Correction != "" {
+			corrections = append(corrections, fmt.Sprintf("- `%s` (%s): %s", r.Claim.ID, r.Claim.Verdict, r.Claim.Correction))
+		}
+	}
+	if len(corrections) > 0 {
+		b.WriteString("\nWhere the tutorial is wrong or half right:\n")
+		b.WriteString(strings.Join(corrections, "\n") + "\n")
+	}
+	if len(t.Problems) > 0 {
+		b.WriteString("\nProblems:\n")
+		for _, p := range t.Problems {
+			b.WriteString("- " + p + "\n")
+		}
+	}
+	return b.String()
+}
+
+// cell keeps a value on one table row.
+func cell(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "|", `\|`)), " ")
+}
+
+func unique(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

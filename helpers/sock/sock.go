@@ -1,0 +1,327 @@
+package sock
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"sockspec/helpers/errno"
+	"sockspec/helpers/sockaddr"
+)
+
+// Family is an address family the specs run over; TCP claims run as table entries for both.
+type Family struct {
+	Name     string
+	Domain   int
+	Loopback netip.Addr
+	Any      netip.Addr
+}
+
+var (
+	IPv4 = Family{"IPv4", unix.AF_INET, netip.MustParseAddr("127.0.0.1"), netip.IPv4Unspecified()}
+	IPv6 = Family{"IPv6", unix.AF_INET6, netip.MustParseAddr("::1"), netip.IPv6Unspecified()}
+)
+
+var usable sync.Map // Domain -> error: can this host bind the family's loopback address?
+
+// Require skips the spec, with the reason, when the host cannot use the family's loopback
+// address (CI containers without IPv6, for one). Every constructor below calls it.
+func (f Family) Require() {
+	v, ok := usable.Load(f.Domain)
+	if !ok {
+		v = probe(f)
+		usable.Store(f.Domain, v)
+	}
+	if err, _ := v.(error); err != nil {
+		Skip(fmt.Sprintf("%s loopback %s is not usable here: %s", f.Name, f.Loopback, errno.Describe(err)))
+	}
+}
+
+func probe(f Family) any {
+	fd, err := unix.Socket(f.Domain, unix.SOCK_STREAM, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	if err := unix.Bind(fd, sockaddr.From(netip.AddrPortFrom(f.Loopback, 0))); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Socket is a socket a spec opened.
+type Socket struct {
+	*FD
+	Family Family // zero for Unix-domain sockets
+	Type   int    // unix.SOCK_STREAM or unix.SOCK_DGRAM
+}
+
+func proto(typ int) string {
+	if typ == unix.SOCK_DGRAM {
+		return "UDP"
+	}
+	return "TCP"
+}
+
+// Open makes a socket of the family and type: socket(2), nothing more.
+func Open(f Family, typ int) *Socket {
+	GinkgoHelper()
+	f.Require()
+	fds, err := cloexec(func() ([]int, error) {
+		fd, err := unix.Socket(f.Domain, typ, 0)
+		if err != nil {
+			return nil, err
+		}
+		return []int{fd}, nil
+	})
+	Expect(err).NotTo(HaveOccurred(), "socket(%s, %s)", f.Name, proto(typ))
+	return &Socket{FD: Track(fds[0], fmt.Sprintf("%s/%s socket", proto(typ), f.Name)), Family: f, Type: typ}
+}
+
+// TCP opens a TCP socket.
+func TCP(f Family) *Socket { GinkgoHelper(); return Open(f, unix.SOCK_STREAM) }
+
+// UDP opens a UDP socket.
+func UDP(f Family) *Socket { GinkgoHelper(); return Open(f, unix.SOCK_DGRAM) }
+
+// UnixPair makes a connected pair of Unix-domain sockets of type typ.
+func UnixPair(typ int) (a, b *Socket) {
+	GinkgoHelper()
+	fds, err := cloexec(func() ([]int, error) {
+		p, err := unix.Socketpair(unix.AF_UNIX, typ, 0)
+		return p[:], err
+	})
+	Expect(err).NotTo(HaveOccurred(), "socketpair(AF_UNIX)")
+	what := "Unix stream socket"
+	if typ == unix.SOCK_DGRAM {
+		what = "Unix datagram socket"
+	}
+	return &Socket{FD: Track(fds[0], what), Type: typ}, &Socket{FD: Track(fds[1], what), Type: typ}
+}
+
+// Bind binds to ap and returns the kernel's answer.
+func (s *Socket) Bind(ap netip.AddrPort) error {
+	return os.NewSyscallError("bind", unix.Bind(s.Num, sockaddr.From(ap)))
+}
+
+// BindLoopback binds to the loopback address, port 0, and returns the address the kernel chose.
+func (s *Socket) BindLoopback() netip.AddrPort {
+	GinkgoHelper()
+	Expect(s.Bind(netip.AddrPortFrom(s.Family.Loopback, 0))).To(Succeed(), "bind %s to %s port 0", s, s.Family.Loopback)
+	return s.Local()
+}
+
+// Listen calls listen(2) and returns the kernel's answer.
+func (s *Socket) Listen(backlog int) error {
+	return os.NewSyscallError("listen", unix.Listen(s.Num, backlog))
+}
+
+// Listener is socket(), bind(loopback, port 0), listen(backlog): a TCP server socket. It is
+// non-blocking, so accept never hangs a spec; AcceptWithin waits with a bounded poll.
+func Listener(f Family, backlog int) *Socket {
+	GinkgoHelper()
+	l := TCP(f)
+	l.BindLoopback()
+	Expect(l.Listen(backlog)).To(Succeed(), "listen on %s", l)
+	l.SetNonblock(true)
+	l.What = fmt.Sprintf("TCP/%s listener %s", f.Name, l.Local())
+	return l
+}
+
+// SetNonblock sets or clears O_NONBLOCK.
+func (s *Socket) SetNonblock(on bool) {
+	GinkgoHelper()
+	Expect(unix.SetNonblock(s.Num, on)).To(Succeed(), "fcntl(O_NONBLOCK) on %s", s)
+}
+
+// Nonblocking tells whether O_NONBLOCK is set.
+func (f *FD) Nonblocking() bool {
+	GinkgoHelper()
+	fl, err := unix.FcntlInt(uintptr(f.Num), unix.F_GETFL, 0)
+	Expect(err).NotTo(HaveOccurred(), "fcntl(F_GETFL) on %s", f)
+	return fl&unix.O_NONBLOCK != 0
+}
+
+// Dial opens a non-blocking TCP socket and starts connecting it to to. The connect may
+// still be in progress when Dial returns: check it with the matchers CompleteWithin and
+// StayInProgressFor, or with AwaitConnect.
+func Dial(f Family, to netip.AddrPort) *Socket {
+	GinkgoHelper()
+	c := TCP(f)
+	c.SetNonblock(true)
+	err := c.Connect(to)
+	if err != nil && !errors.Is(err, unix.EINPROGRESS) {
+		Fail(fmt.Sprintf("connect %s to %s failed at once with %s", c, to, errno.Describe(err)))
+	}
+	return c
+}
+
+// Connect calls connect(2) and returns the kernel's answer (EINPROGRESS on a non-blocking
+// TCP socket whose handshake has not finished yet).
+func (s *Socket) Connect(to netip.AddrPort) error {
+	s.What = fmt.Sprintf("%s/%s socket connecting to %s", proto(s.Type), s.Family.Name, to)
+	return os.NewSyscallError("connect", unix.Connect(s.Num, sockaddr.From(to)))
+}
+
+// AwaitConnect waits at most within for a non-blocking connect to finish, with poll(2).
+// done is false while it is still in progress; err is the connect's outcome (SO_ERROR).
+func AwaitConnect(fd int, within time.Duration) (done bool, err error) {
+	ready, err := pollFor(fd, unix.POLLOUT, within)
+	if err != nil || !ready {
+		return false, err
+	}
+	soErr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	if err != nil {
+		return true, os.NewSyscallError("getsockopt(SO_ERROR)", err)
+	}
+	if soErr != 0 {
+		return true, os.NewSyscallError("connect", unix.Errno(soErr))
+	}
+	return true, nil
+}
+
+// pollFor waits, at most within, until fd reports one of events (or an error or hang-up).
+func pollFor(fd int, events int16, within time.Duration) (bool, error) {
+	deadline := time.Now().Add(within)
+	for {
+		left := time.Until(deadline)
+		if left < 0 {
+			left = 0
+		}
+		p := []unix.PollFd{{Fd: int32(fd), Events: events}}
+		n, err := unix.Poll(p, int((left+time.Millisecond-1)/time.Millisecond))
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return false, os.NewSyscallError("poll", err)
+		}
+		return n > 0, nil
+	}
+}
+
+// Accept calls accept(2) once and returns the child socket or the kernel's error.
+func (s *Socket) Accept() (*Socket, error) {
+	var peer unix.Sockaddr
+	fds, err := cloexec(func() ([]int, error) {
+		nfd, sa, err := unix.Accept(s.Num)
+		if err != nil {
+			return nil, err
+		}
+		peer = sa
+		return []int{nfd}, nil
+	})
+	if err != nil {
+		return nil, os.NewSyscallError("accept", err)
+	}
+	what := fmt.Sprintf("accepted TCP/%s socket from %s", s.Family.Name, sockaddr.String(peer))
+	return &Socket{FD: Track(fds[0], what), Family: s.Family, Type: s.Type}, nil
+}
+
+// AcceptWithin waits at most within for a queued connection and accepts it.
+func (s *Socket) AcceptWithin(within time.Duration) *Socket {
+	GinkgoHelper()
+	ready, err := pollFor(s.Num, unix.POLLIN, within)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(ready).To(BeTrue(), "no connection was queued on %s within %v", s, within)
+	c, err := s.Accept()
+	Expect(err).NotTo(HaveOccurred(), "accept on %s", s)
+	return c
+}
+
+// Local returns getsockname as an IP address and port.
+func (s *Socket) Local() netip.AddrPort {
+	GinkgoHelper()
+	sa, err := unix.Getsockname(s.Num)
+	Expect(err).NotTo(HaveOccurred(), "getsockname on %s", s)
+	ap, ok := sockaddr.To(sa)
+	Expect(ok).To(BeTrue(), "getsockname on %s is not an IP address: %s", s, sockaddr.String(sa))
+	return ap
+}
+
+// Peer returns getpeername, or the kernel's error.
+func (s *Socket) Peer() (netip.AddrPort, error) {
+	sa, err := unix.Getpeername(s.Num)
+	if err != nil {
+		return netip.AddrPort{}, os.NewSyscallError("getpeername", err)
+	}
+	ap, _ := sockaddr.To(sa)
+	return ap, nil
+}
+
+// Int reads an integer socket option; the spec fails if the kernel refuses.
+func (s *Socket) Int(level, opt int) int {
+	GinkgoHelper()
+	v, err := unix.GetsockoptInt(s.Num, level, opt)
+	Expect(err).NotTo(HaveOccurred(), "getsockopt(%d, %d) on %s", level, opt, s)
+	return v
+}
+
+// SetInt sets an integer socket option; the spec fails if the kernel refuses.
+func (s *Socket) SetInt(level, opt, value int) {
+	GinkgoHelper()
+	Expect(unix.SetsockoptInt(s.Num, level, opt, value)).To(Succeed(), "setsockopt(%d, %d) on %s", level, opt, s)
+}
+
+// ReadWithin reads what arrives within the bound, up to n bytes, stopping early at EOF.
+func (f *FD) ReadWithin(n int, within time.Duration) []byte {
+	GinkgoHelper()
+	deadline := time.Now().Add(within)
+	var got []byte
+	buf := make([]byte, n)
+	for len(got) < n {
+		ready, err := pollFor(f.Num, unix.POLLIN, time.Until(deadline))
+		Expect(err).NotTo(HaveOccurred())
+		if !ready {
+			break
+		}
+		k, err := unix.Read(f.Num, buf[:n-len(got)])
+		Expect(err).NotTo(HaveOccurred(), "read on %s", f)
+		if k == 0 {
+			break // EOF
+		}
+		got = append(got, buf[:k]...)
+	}
+	return got
+}
+
+// Conn is one TCP connection over loopback, with the listener that accepted it.
+type Conn struct {
+	Listener, Client, Server *Socket
+}
+
+// Connected sets up a listener, connects a client and accepts it.
+func Connected(f Family, within time.Duration) Conn {
+	GinkgoHelper()
+	l := Listener(f, 8)
+	c := Dial(f, l.Local())
+	done, err := AwaitConnect(c.Num, within)
+	Expect(err).NotTo(HaveOccurred(), "connect to %s", l)
+	Expect(done).To(BeTrue(), "connect to %s did not complete within %v", l, within)
+	return Conn{Listener: l, Client: c, Server: l.AcceptWithin(within)}
+}
+
+// ErrInProgress is ConnectWithin's answer for a connect the kernel has not finished.
+var ErrInProgress = errors.New("connect still in progress")
+
+// ConnectWithin connects s to to without blocking, waits at most within for the outcome,
+// and returns it: nil, the kernel's error (refused at once or later), or ErrInProgress.
+func (s *Socket) ConnectWithin(to netip.AddrPort, within time.Duration) error {
+	s.SetNonblock(true)
+	err := s.Connect(to)
+	if err == nil || !errors.Is(err, unix.EINPROGRESS) {
+		return err
+	}
+	done, err := AwaitConnect(s.Num, within)
+	if err == nil && !done {
+		return ErrInProgress
+	}
+	return err
+}
