@@ -39,6 +39,9 @@ func Describe(err error) string {
 
 // Parse turns a name such as "EADDRINUSE" into this OS's errno.
 func Parse(name string) (unix.Errno, error) {
+	if len(name) < 2 || name[0] != 'E' {
+		return 0, fmt.Errorf("%q is not an errno name (such as EADDRINUSE)", name)
+	}
 	for n := 1; n < 4096; n++ {
 		if unix.ErrnoName(unix.Errno(n)) == name {
 			return unix.Errno(n), nil

@@ -15,8 +15,10 @@ func TestNamesRoundTrip(t *testing.T) {
 			t.Errorf("Parse(Name(%d)) = %v, %v; want %v", int(e), got, err, e)
 		}
 	}
-	if _, err := Parse("ENOSUCHTHING"); err == nil {
-		t.Error("Parse accepted an unknown name")
+	for _, bad := range []string{"ENOSUCHTHING", "", "ok"} {
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("Parse accepted %q", bad)
+		}
 	}
 }
 

@@ -4,8 +4,10 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2"
@@ -67,7 +69,14 @@ func Build(cat *catalog.Catalog, reports []types.Report, goos string, complete b
 		rows[cl.ID] = &Row{Claim: cl}
 	}
 	for _, rep := range reports {
-		for _, spec := range rep.SpecReports {
+		// Specs ran in random order and in parallel; list evidence in source order.
+		specs := slices.Clone(rep.SpecReports)
+		slices.SortStableFunc(specs, func(a, b types.SpecReport) int {
+			return cmp.Or(strings.Compare(a.LeafNodeLocation.FileName, b.LeafNodeLocation.FileName),
+				cmp.Compare(a.LeafNodeLocation.LineNumber, b.LeafNodeLocation.LineNumber),
+				strings.Compare(a.LeafNodeText, b.LeafNodeText))
+		})
+		for _, spec := range specs {
 			if spec.LeafNodeType != types.NodeTypeIt {
 				if spec.State.Is(types.SpecStateFailureStates) {
 					t.Problems = append(t.Problems, fmt.Sprintf("%s: %s failed at %s: %s", rep.SuiteDescription, spec.LeafNodeType, spec.FailureLocation(), spec.FailureMessage()))
@@ -115,7 +124,7 @@ func (r *Row) add(spec types.SpecReport) {
 		r.Skipped++
 		reason := spec.FailureMessage()
 		if reason == "" {
-			reason = "not selected by the label filter"
+			reason = "not selected by the run's filters"
 		}
 		r.SkipReasons = append(r.SkipReasons, reason)
 	}

@@ -63,6 +63,17 @@ type Socket struct {
 	Type   int    // unix.SOCK_STREAM or unix.SOCK_DGRAM
 }
 
+// TypeName names a socket type as the C constant.
+func TypeName(typ int) string {
+	switch typ {
+	case unix.SOCK_STREAM:
+		return "SOCK_STREAM"
+	case unix.SOCK_DGRAM:
+		return "SOCK_DGRAM"
+	}
+	return fmt.Sprintf("type %d", typ)
+}
+
 func proto(typ int) string {
 	if typ == unix.SOCK_DGRAM {
 		return "UDP"
@@ -170,6 +181,18 @@ func (s *Socket) Connect(to netip.AddrPort) error {
 	return os.NewSyscallError("connect", unix.Connect(s.Num, sockaddr.From(to)))
 }
 
+// ConnectBlocking is a blocking connect(2), bounded by SO_SNDTIMEO so a kernel that never
+// answers fails the spec instead of hanging it. It leaves the socket fully connected, also
+// in the socket layer's own state (a non-blocking connect on Linux stays "connecting" there
+// until connect is called again).
+func (s *Socket) ConnectBlocking(to netip.AddrPort, within time.Duration) error {
+	tv := unix.NsecToTimeval(within.Nanoseconds())
+	if err := unix.SetsockoptTimeval(s.Num, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv); err != nil {
+		return os.NewSyscallError("setsockopt(SO_SNDTIMEO)", err)
+	}
+	return s.Connect(to)
+}
+
 // AwaitConnect waits at most within for a non-blocking connect to finish, with poll(2).
 // done is false while it is still in progress; err is the connect's outcome (SO_ERROR).
 func AwaitConnect(fd int, within time.Duration) (done bool, err error) {
@@ -270,7 +293,7 @@ func (s *Socket) SetInt(level, opt, value int) {
 	Expect(unix.SetsockoptInt(s.Num, level, opt, value)).To(Succeed(), "setsockopt(%d, %d) on %s", level, opt, s)
 }
 
-// ReadWithin reads what arrives within the bound, up to n bytes, stopping early at EOF.
+// ReadWithin reads a byte stream until n bytes arrived, end of file, or the bound.
 func (f *FD) ReadWithin(n int, within time.Duration) []byte {
 	GinkgoHelper()
 	deadline := time.Now().Add(within)
@@ -290,6 +313,21 @@ func (f *FD) ReadWithin(n int, within time.Duration) []byte {
 		got = append(got, buf[:k]...)
 	}
 	return got
+}
+
+// ReadOnce waits at most within for something to read and makes one read: one datagram
+// on a UDP socket. It returns nothing if nothing arrived.
+func (f *FD) ReadOnce(within time.Duration) []byte {
+	GinkgoHelper()
+	ready, err := pollFor(f.Num, unix.POLLIN, within)
+	Expect(err).NotTo(HaveOccurred())
+	if !ready {
+		return nil
+	}
+	buf := make([]byte, 65536)
+	n, err := unix.Read(f.Num, buf)
+	Expect(err).NotTo(HaveOccurred(), "read on %s", f)
+	return buf[:n]
 }
 
 // Conn is one TCP connection over loopback, with the listener that accepted it.

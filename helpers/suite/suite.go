@@ -21,6 +21,7 @@ import (
 	"sockspec/helpers/profile"
 	"sockspec/helpers/repo"
 	"sockspec/helpers/report"
+	"sockspec/helpers/sock"
 )
 
 var (
@@ -121,3 +122,8 @@ func InProgressWindow() time.Duration { return current.InProgressWindow.Duration
 
 // CompleteWithin bounds anything that must happen, e.g. a connect that must complete (profile).
 func CompleteWithin() time.Duration { return current.CompleteWithin.Duration }
+
+// Families are the table entries for claims about TCP and UDP: each runs over IPv4 and IPv6.
+func Families() []TableEntry {
+	return []TableEntry{Entry("IPv4", sock.IPv4), Entry("IPv6", sock.IPv6)}
+}

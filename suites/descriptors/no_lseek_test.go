@@ -16,9 +16,9 @@ var _ = Describe("a socket has no offset, so lseek does not work on it", suite.C
 	DescribeTable("lseek, pread and pwrite fail with ESPIPE",
 		func(open func() *sock.FD) {
 			fd := open()
-			for _, whence := range []int{io.SeekStart, io.SeekCurrent, io.SeekEnd} {
+			for whence, name := range map[int]string{io.SeekStart: "SEEK_SET", io.SeekCurrent: "SEEK_CUR", io.SeekEnd: "SEEK_END"} {
 				_, err := unix.Seek(fd.Num, 0, whence)
-				Expect(err).To(FailWithErrno(unix.ESPIPE), "lseek(%v, 0, whence %d)", fd, whence)
+				Expect(err).To(FailWithErrno(unix.ESPIPE), "lseek(%v, 0, %s)", fd, name)
 			}
 			_, err := unix.Pread(fd.Num, make([]byte, 1), 0)
 			Expect(err).To(FailWithErrno(unix.ESPIPE), "pread on %v", fd)

@@ -1,0 +1,35 @@
+package server
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	. "sockspec/helpers/matchers"
+	"sockspec/helpers/sock"
+	"sockspec/helpers/suite"
+)
+
+var _ = Describe("a listening socket keeps no peer, even with clients waiting", suite.Claim("listen.no-peer"), func() {
+	DescribeTable("getpeername on the listener fails with ENOTCONN; each accepted child has its client (control)",
+		func(f sock.Family) {
+			within := suite.CompleteWithin()
+			l := sock.Listener(f, 4)
+			var clients []*sock.Socket
+			for range 3 {
+				c := sock.Dial(f, l.Local())
+				Expect(c).To(CompleteWithin(within))
+				clients = append(clients, c)
+			}
+			_, err := l.Peer()
+			Expect(err).To(FailWithErrno(unix.ENOTCONN), "getpeername on %s with 3 clients queued", l)
+			for _, c := range clients {
+				Expect(l.AcceptWithin(within).Peer()).To(Equal(c.Local()), "the accepted child's peer")
+			}
+			_, err = l.Peer()
+			Expect(err).To(FailWithErrno(unix.ENOTCONN), "getpeername on %s after 3 accepts", l)
+			suite.Evidence("%s: listener getpeername → ENOTCONN with 3 queued and after 3 accepts; the children's peers are the clients", f.Name)
+		},
+		suite.Families(),
+	)
+})

@@ -1,0 +1,70 @@
+package server
+
+import (
+	"errors"
+	"net/netip"
+	"runtime"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"sockspec/helpers/errno"
+	. "sockspec/helpers/matchers"
+	"sockspec/helpers/sock"
+	"sockspec/helpers/suite"
+)
+
+var _ = Describe("socket() sets options but knows no peer", suite.Claim("socket.no-peer"), func() {
+	DescribeTable("a fresh socket has its type but no peer and no address",
+		func(f sock.Family, typ int) {
+			s := sock.Open(f, typ)
+			Expect(s.Int(unix.SOL_SOCKET, unix.SO_TYPE)).To(Equal(typ), "SO_TYPE of %s", s)
+			_, err := s.Peer()
+			Expect(err).To(FailWithErrno(unix.ENOTCONN), "getpeername on a fresh %s", s)
+			Expect(s.Local()).To(Equal(netip.AddrPortFrom(f.Any, 0)), "getsockname on a fresh %s", s)
+			suite.Evidence("%s: SO_TYPE %s, getpeername → ENOTCONN, getsockname → %s", CurrentSpecReport().LeafNodeText, sock.TypeName(typ), s.Local())
+		},
+		Entry("TCP/IPv4", sock.IPv4, unix.SOCK_STREAM),
+		Entry("TCP/IPv6", sock.IPv6, unix.SOCK_STREAM),
+		Entry("UDP/IPv4", sock.IPv4, unix.SOCK_DGRAM),
+		Entry("UDP/IPv6", sock.IPv6, unix.SOCK_DGRAM),
+	)
+
+	DescribeTable("the options socket() was given can be read back: SO_DOMAIN (Linux only)",
+		func(f sock.Family) {
+			d, err := sock.TCP(f).Domain()
+			if errors.Is(err, errors.ErrUnsupported) {
+				Skip("SO_DOMAIN does not exist on " + runtime.GOOS)
+			}
+			Expect(err).To(SucceedSyscall())
+			Expect(d).To(Equal(f.Domain))
+			suite.Evidence("%s: SO_DOMAIN %d", f.Name, d)
+		},
+		suite.Families(),
+	)
+
+	DescribeTable("writing to a fresh TCP socket fails, since it has no one to write to",
+		func(f sock.Family) {
+			var name string
+			suite.Expected("write_unconnected_tcp", &name)
+			want, err := errno.Parse(name)
+			Expect(err).NotTo(HaveOccurred(), "fixtures/claims.yaml: socket.no-peer write_unconnected_tcp")
+			_, err = unix.Write(sock.TCP(f).Num, []byte("x"))
+			Expect(err).To(FailWithErrno(want), "write on a fresh TCP/%s socket (%s expects %s)", f.Name, runtime.GOOS, name)
+			suite.Evidence("%s: write on a fresh TCP socket → %s", f.Name, name)
+		},
+		suite.Families(),
+	)
+
+	// Control: the peer appears only once connect() has one, so ENOTCONN above is not a
+	// constant answer of getpeername.
+	DescribeTable("once connected, getpeername names the server (control)",
+		func(f sock.Family) {
+			c := sock.Connected(f, suite.CompleteWithin())
+			Expect(c.Client.Peer()).To(Equal(c.Listener.Local()))
+			suite.Evidence("%s: after connect, getpeername → %s", f.Name, c.Listener.Local())
+		},
+		suite.Families(),
+	)
+})

@@ -1,0 +1,69 @@
+package server
+
+import (
+	"net/netip"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	. "sockspec/helpers/matchers"
+	"sockspec/helpers/sock"
+	"sockspec/helpers/suite"
+)
+
+// The tutorial infers that sockets can be "recycled". The kernel's answer: an unconnected
+// socket can be aimed anywhere, a connected TCP socket cannot be aimed again, a UDP socket
+// can, and what close() recycles is the descriptor number.
+var _ = Describe("a socket can be reused (qualified)", suite.Claim("socket.reuse"), func() {
+	DescribeTable("a connected TCP socket cannot be re-aimed: connect again → EISCONN, bind → EINVAL",
+		func(f sock.Family) {
+			within := suite.CompleteWithin()
+			first, other := sock.Listener(f, 1), sock.Listener(f, 1)
+			// A blocking connect: a non-blocking one on Linux leaves the socket layer in
+			// "connecting" until connect() is called again, and that call returns 0.
+			c := sock.TCP(f)
+			Expect(c.ConnectBlocking(first.Local(), within)).To(SucceedSyscall())
+			Expect(c.Connect(other.Local())).To(FailWithErrno(unix.EISCONN), "connect a connected socket to a second listener")
+			Expect(c.Bind(netip.AddrPortFrom(f.Loopback, 0))).To(FailWithErrno(unix.EINVAL), "bind a connected socket")
+			Expect(c.Peer()).To(Equal(first.Local()), "the connection is unchanged")
+			// Control: an unconnected socket can be aimed at that same second listener.
+			Expect(sock.TCP(f).ConnectWithin(other.Local(), within)).To(SucceedSyscall(), "a fresh socket connecting to %s", other.Local())
+			suite.Evidence("%s: connected TCP socket: connect again → EISCONN, bind → EINVAL; a fresh socket connects to the second listener", f.Name)
+		},
+		suite.Families(),
+	)
+
+	DescribeTable("a UDP socket can be re-connected to another peer",
+		func(f sock.Family) {
+			within := suite.CompleteWithin()
+			a, b := sock.UDP(f), sock.UDP(f)
+			aAddr, bAddr := a.BindLoopback(), b.BindLoopback()
+			u := sock.UDP(f)
+			Expect(u.Connect(aAddr)).To(SucceedSyscall())
+			Expect(u.Peer()).To(Equal(aAddr))
+			Expect(u.Connect(bAddr)).To(SucceedSyscall(), "connect the UDP socket to a second peer")
+			Expect(u.Peer()).To(Equal(bAddr))
+			u.Write([]byte("to b"))
+			Expect(string(b.ReadOnce(within))).To(Equal("to b"))
+			Expect(a.ReadOnce(suite.InProgressWindow())).To(BeEmpty(), "the first peer gets nothing after the re-connect")
+			suite.Evidence("%s: UDP peer %s, then %s; the datagram went to the second", f.Name, aAddr, bAddr)
+		},
+		suite.Families(),
+	)
+
+	DescribeTable("close() recycles the descriptor number, not the socket",
+		func(f sock.Family) {
+			c := sock.Connected(f, suite.CompleteWithin())
+			n := c.Client.Num
+			Expect(c.Client.Close()).To(Succeed())
+			fresh := sock.TCP(f)
+			Expect(fresh.Num).To(Equal(n), "the next socket() takes the lowest free number")
+			_, err := fresh.Peer()
+			Expect(err).To(FailWithErrno(unix.ENOTCONN), "the socket now at fd %d has no peer", n)
+			Expect(fresh.Local()).To(Equal(netip.AddrPortFrom(f.Any, 0)), "and no address")
+			suite.Evidence("%s: closed connected fd %d; socket() → fd %d with no peer (ENOTCONN) and address %s", f.Name, n, fresh.Num, fresh.Local())
+		},
+		suite.Families(),
+	)
+})

@@ -1,0 +1,60 @@
+package server
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	. "sockspec/helpers/matchers"
+	"sockspec/helpers/sock"
+	"sockspec/helpers/suite"
+)
+
+var _ = Describe("a server prepares with socket(), bind(), listen(), accept()", suite.Claim("server.sequence"), func() {
+	DescribeTable("the four calls in this order make a working server",
+		func(f sock.Family) {
+			within := suite.CompleteWithin()
+			s := sock.TCP(f)                          // socket()
+			addr := s.BindLoopback()                  // bind()
+			Expect(s.Listen(4)).To(SucceedSyscall())  // listen()
+			client := sock.Dial(f, addr)              // a client arrives
+			Expect(client).To(CompleteWithin(within)) //
+			s.SetNonblock(true)                       // so a broken kernel fails the spec instead of hanging it
+			child := s.AcceptWithin(within)           // accept()
+			client.Write([]byte("ping"))
+			Expect(string(child.ReadWithin(4, within))).To(Equal("ping"))
+			child.Write([]byte("pong"))
+			Expect(string(client.ReadWithin(4, within))).To(Equal("pong"))
+			suite.Evidence("%s: socket → fd %d, bind → %s, listen, accept → fd %d; ping and pong exchanged", f.Name, s.Num, addr, child.Num)
+		},
+		suite.Families(),
+	)
+
+	DescribeTable("accept() before listen() fails with EINVAL; after listen() it works (control)",
+		func(f sock.Family) {
+			s := sock.TCP(f)
+			addr := s.BindLoopback()
+			_, err := s.Accept()
+			Expect(err).To(FailWithErrno(unix.EINVAL), "accept on a bound socket that is not listening")
+			Expect(s.Listen(1)).To(SucceedSyscall())
+			Expect(sock.Dial(f, addr)).To(CompleteWithin(suite.CompleteWithin()))
+			s.SetNonblock(true)
+			s.AcceptWithin(suite.CompleteWithin())
+			suite.Evidence("%s: accept before listen → EINVAL; after listen → a child socket", f.Name)
+		},
+		suite.Families(),
+	)
+
+	DescribeTable("connect() to a bound socket that is not listening is refused; after listen() it completes (control)",
+		func(f sock.Family) {
+			within := suite.CompleteWithin()
+			s := sock.TCP(f)
+			addr := s.BindLoopback()
+			Expect(sock.TCP(f).ConnectWithin(addr, within)).To(FailWithErrno(unix.ECONNREFUSED), "connect to %s, bound but not listening", addr)
+			Expect(s.Listen(1)).To(SucceedSyscall())
+			Expect(sock.TCP(f).ConnectWithin(addr, within)).To(SucceedSyscall(), "connect to %s after listen()", addr)
+			suite.Evidence("%s: connect to %s before listen → ECONNREFUSED; after listen → connected", f.Name, addr)
+		},
+		suite.Families(),
+	)
+})
