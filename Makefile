@@ -2,7 +2,7 @@
 # `make test` does that and runs the project's own checks. PROFILE picks a profile of
 # ginkgo.yaml (default, ci, quick); GINKGO_FLAGS adds ginkgo flags, e.g.
 # GINKGO_FLAGS=--label-filter=claim:fd.no-lseek.
-PROFILE ?= default
+PROFILE ?= $(or $(SOCKSPEC_PROFILE),default)
 export SOCKSPEC_PROFILE := $(PROFILE)
 
 GINKGO := go tool ginkgo
@@ -11,10 +11,11 @@ CLAIMS := go run ./helpers/report/cmd/claims
 
 .PHONY: conformance test unit vet fmt
 
-# Every suite, in parallel; the reports go to out/ even when claims fail, and the exit
-# status is non-zero when any claim failed.
+# Checks ginkgo.yaml and the catalog first (a malformed file stops here, with its line),
+# then runs every suite in parallel; the reports go to out/ even when claims fail, and the
+# exit status is non-zero when any claim failed.
 conformance:
-	@$(CLAIMS) clean
+	@$(CLAIMS) prepare
 	@status=0; \
 	$(GINKGO) -r -p --keep-going $(GINKGO_FLAGS) ./suites || status=$$?; \
 	$(CLAIMS) merge || status=1; \

@@ -2,8 +2,8 @@
 // JSON and JUnit files the profile names, writes the claims table and prints it. It exits 1
 // when a claim failed, a suite wrote no report, or specs and catalog do not match.
 //
-//	go run ./helpers/report/cmd/claims clean   remove the previous run's reports
-//	go run ./helpers/report/cmd/claims merge   merge, write the claims table, print it
+//	go run ./helpers/report/cmd/claims prepare  check ginkgo.yaml and the catalog, remove the previous run's reports
+//	go run ./helpers/report/cmd/claims merge    merge, write the claims table, print it
 package main
 
 import (
@@ -21,8 +21,8 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 || (os.Args[1] != "clean" && os.Args[1] != "merge") {
-		fmt.Fprintln(os.Stderr, "usage: claims clean|merge (the profile comes from $"+profile.EnvVar+")")
+	if len(os.Args) != 2 || (os.Args[1] != "prepare" && os.Args[1] != "merge") {
+		fmt.Fprintln(os.Stderr, "usage: claims prepare|merge (the profile comes from $"+profile.EnvVar+")")
 		os.Exit(2)
 	}
 	if err := run(os.Args[1]); err != nil {
@@ -40,8 +40,12 @@ func run(cmd string) error {
 	if err != nil {
 		return err
 	}
+	cat, err := catalog.Load(filepath.Join(root, "fixtures", "claims.yaml"))
+	if err != nil {
+		return err
+	}
 	jsonOut, junitOut, claimsOut := p.Path(root, p.Reports.JSON), p.Path(root, p.Reports.JUnit), p.Path(root, p.Reports.Claims)
-	if cmd == "clean" {
+	if cmd == "prepare" {
 		for _, f := range []string{p.SuiteReportDir(root), jsonOut, junitOut, claimsOut} {
 			if err := os.RemoveAll(f); err != nil {
 				return err
@@ -50,10 +54,6 @@ func run(cmd string) error {
 		return nil
 	}
 
-	cat, err := catalog.Load(filepath.Join(root, "fixtures", "claims.yaml"))
-	if err != nil {
-		return err
-	}
 	jsons, _ := filepath.Glob(filepath.Join(p.SuiteReportDir(root), "*.json"))
 	xmls, _ := filepath.Glob(filepath.Join(p.SuiteReportDir(root), "*.xml"))
 	var missing []string
