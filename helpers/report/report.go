@@ -88,6 +88,9 @@ func Build(cat *catalog.Catalog, reports []types.Report, goos string, complete b
 				t.Problems = append(t.Problems, fmt.Sprintf("spec %q (%s:%d): %v", spec.FullText(), filepath.Base(spec.FileName()), spec.LineNumber(), err))
 				continue
 			}
+			if spec.State == types.SpecStatePassed && !hasEvidence(spec) {
+				t.Problems = append(t.Problems, fmt.Sprintf("spec %q (%s:%d) passed without recording what the kernel did: call suite.Evidence", spec.FullText(), filepath.Base(spec.FileName()), spec.LineNumber()))
+			}
 			rows[cl.ID].add(spec)
 		}
 	}
@@ -105,6 +108,10 @@ func Build(cat *catalog.Catalog, reports []types.Report, goos string, complete b
 		t.Rows = append(t.Rows, *r)
 	}
 	return t
+}
+
+func hasEvidence(spec types.SpecReport) bool {
+	return slices.ContainsFunc(spec.ReportEntries, func(e types.ReportEntry) bool { return e.Name == EvidenceEntry })
 }
 
 func (r *Row) add(spec types.SpecReport) {

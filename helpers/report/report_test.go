@@ -67,6 +67,7 @@ func TestCatalogMismatch(t *testing.T) {
 		want  string
 	}{
 		{"unknown label", []types.SpecReport{spec("x", types.SpecStatePassed, []string{"claim:fd.nope"})}, `unknown claim ID "fd.nope"`},
+		{"no evidence", []types.SpecReport{spec("x", types.SpecStatePassed, []string{"claim:fd.no-lseek"})}, `spec "x" (a_test.go:7) passed without recording what the kernel did`},
 		{"no label", []types.SpecReport{spec("x", types.SpecStatePassed, nil)}, `spec "x" (a_test.go:7): the spec has no claim:<ID> label`},
 		{"two labels", []types.SpecReport{spec("x", types.SpecStatePassed, []string{"claim:fd.no-lseek", "claim:ws.over-tcp"})}, "has 2 claim labels"},
 		{"claim without spec", nil, "claim fd.no-lseek (claims.yaml:2) has no spec"},

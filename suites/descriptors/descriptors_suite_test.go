@@ -5,9 +5,6 @@ package descriptors
 import (
 	"testing"
 
-	. "github.com/onsi/ginkgo/v2"
-	"github.com/onsi/gomega/gexec"
-
 	"sockspec/helpers/fixture"
 	"sockspec/helpers/suite"
 )
@@ -15,12 +12,4 @@ import (
 func TestDescriptors(t *testing.T) { suite.Run(t, "descriptors: sockets in the descriptor table") }
 
 // child is the fixture program that runs claims in a fresh process.
-var child string
-
-var _ = SynchronizedBeforeSuite(func() []byte {
-	return []byte(fixture.Build("child"))
-}, func(path []byte) {
-	child = string(path)
-})
-
-var _ = SynchronizedAfterSuite(func() {}, gexec.CleanupBuildArtifacts)
+var child = fixture.Use("child")

@@ -9,7 +9,6 @@ import (
 	. "github.com/onsi/gomega"
 
 	"sockspec/helpers/fdtable"
-	"sockspec/helpers/fixture"
 	"sockspec/helpers/suite"
 )
 
@@ -32,7 +31,7 @@ var _ = Describe("files and sockets share one descriptor table", suite.Claim("fd
 		Expect(os.WriteFile(b, []byte("b"), 0o600)).To(Succeed())
 
 		var got fdOrder
-		out := fixture.Run(child, nil, "fdorder", a, b)
+		out := child.Run(nil, "fdorder", a, b)
 		Expect(json.Unmarshal(out, &got)).To(Succeed(), "child printed: %s", out)
 
 		Expect(got.Initial).To(Equal([]int{0, 1, 2}),

@@ -6,22 +6,11 @@ package ipc
 import (
 	"testing"
 
-	. "github.com/onsi/ginkgo/v2"
-	"github.com/onsi/gomega/gexec"
-
 	"sockspec/helpers/fixture"
 	"sockspec/helpers/suite"
 )
 
 func TestIPC(t *testing.T) { suite.Run(t, "ipc: pipes, FIFOs and socket endpoints") }
 
-// child is the fixture program that plays the second process.
-var child string
-
-var _ = SynchronizedBeforeSuite(func() []byte {
-	return []byte(fixture.Build("child"))
-}, func(path []byte) {
-	child = string(path)
-})
-
-var _ = SynchronizedAfterSuite(func() {}, gexec.CleanupBuildArtifacts)
+// child is the fixture program that runs the second process.
+var child = fixture.Use("child")

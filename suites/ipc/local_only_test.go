@@ -7,7 +7,6 @@ import (
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
 
-	"sockspec/helpers/fixture"
 	. "sockspec/helpers/matchers"
 	"sockspec/helpers/sock"
 	"sockspec/helpers/suite"
@@ -16,7 +15,7 @@ import (
 var _ = Describe("pipes and FIFOs connect processes inside one computer", suite.Claim("ipc.local-only"), func() {
 	It("a pipe carries bytes from a child process to its parent", func() {
 		r, w := sock.Pipe()
-		fixture.Run(child, []int{w.Num}, "write-fd", "3", "hello through a pipe")
+		child.Run([]int{w.Num}, "write-fd", "3", "hello through a pipe")
 		Expect(w.Close()).To(Succeed()) // so the read below ends at end of file
 		Expect(string(r.ReadWithin(64, suite.CompleteWithin()))).To(Equal("hello through a pipe"))
 		suite.Evidence("pipe: a child process wrote %q, the parent read it", "hello through a pipe")
@@ -30,7 +29,7 @@ var _ = Describe("pipes and FIFOs connect processes inside one computer", suite.
 		n, err := unix.Open(path, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 		Expect(err).To(SucceedSyscall())
 		r := sock.Track(n, "FIFO read end")
-		fixture.Run(child, nil, "write-fifo", path, "hello through a FIFO")
+		child.Run(nil, "write-fifo", path, "hello through a FIFO")
 		Expect(string(r.ReadWithin(64, suite.CompleteWithin()))).To(Equal("hello through a FIFO"))
 		suite.Evidence("FIFO %s: a child process wrote %q, this process read it", path, "hello through a FIFO")
 	})
