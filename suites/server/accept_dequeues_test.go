@@ -15,12 +15,7 @@ var _ = Describe("accept() takes the waiting connections out of the queue", suit
 		func(f sock.Family) {
 			within := suite.CompleteWithin()
 			l := sock.Listener(f, 8)
-			var clients []*sock.Socket
-			for range 4 {
-				c := sock.Dial(f, l.Local())
-				Expect(c).To(CompleteWithin(within)) // one at a time, so the arrival order is known
-				clients = append(clients, c)
-			}
+			clients := connectClients(f, l, 4)
 			var ports []uint16
 			for i, c := range clients {
 				child := l.AcceptWithin(within)

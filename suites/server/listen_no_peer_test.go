@@ -15,12 +15,7 @@ var _ = Describe("a listening socket keeps no peer, even with clients waiting", 
 		func(f sock.Family) {
 			within := suite.CompleteWithin()
 			l := sock.Listener(f, 4)
-			var clients []*sock.Socket
-			for range 3 {
-				c := sock.Dial(f, l.Local())
-				Expect(c).To(CompleteWithin(within))
-				clients = append(clients, c)
-			}
+			clients := connectClients(f, l, 3)
 			_, err := l.Peer()
 			Expect(err).To(FailWithErrno(unix.ENOTCONN), "getpeername on %s with 3 clients queued", l)
 			for _, c := range clients {

@@ -5,7 +5,6 @@ import (
 	. "github.com/onsi/gomega"
 
 	"sockspec/helpers/fdtable"
-	. "sockspec/helpers/matchers"
 	"sockspec/helpers/sock"
 	"sockspec/helpers/suite"
 )
@@ -36,9 +35,7 @@ var _ = Describe("a server is 1 listening socket plus N connected sockets", suit
 			within := suite.CompleteWithin()
 			l := sock.Listener(f, n)
 			addr := l.Local().String()
-			for range n {
-				Expect(sock.Dial(f, l.Local())).To(CompleteWithin(within))
-			}
+			connectClients(f, l, n)
 			listening, connected := serverSockets(addr)
 			Expect(listening).To(HaveLen(1), "listening sockets on %s before any accept:\n%s", addr, fdtable.Format(listening))
 			Expect(connected).To(BeEmpty(), "connected sockets on %s before any accept", addr)

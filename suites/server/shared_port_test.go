@@ -21,9 +21,7 @@ var _ = Describe("accepted sockets each get their own port (refuted)", suite.Cla
 			within := suite.CompleteWithin()
 			l := sock.Listener(f, clients)
 			server := l.Local()
-			for range clients {
-				Expect(sock.Dial(f, server)).To(CompleteWithin(within))
-			}
+			connectClients(f, l, clients)
 			var childPorts, peerPorts []uint16
 			tuples := map[string]bool{}
 			for range clients {

@@ -7,7 +7,6 @@ import (
 	. "github.com/onsi/gomega"
 
 	"sockspec/helpers/fdtable"
-	. "sockspec/helpers/matchers"
 	"sockspec/helpers/sock"
 	"sockspec/helpers/suite"
 )
@@ -19,8 +18,7 @@ var _ = Describe("the sockets are recorded in the descriptor table", suite.Claim
 			file, _ := sock.TempFile("the process's own file")
 			l := sock.Listener(f, 2)
 			var children []*sock.Socket
-			for range 2 {
-				Expect(sock.Dial(f, l.Local())).To(CompleteWithin(within))
+			for range connectClients(f, l, 2) {
 				children = append(children, l.AcceptWithin(within))
 			}
 			table, err := fdtable.Self()
