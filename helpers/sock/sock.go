@@ -85,15 +85,23 @@ func proto(typ int) string {
 func Open(f Family, typ int) *Socket {
 	GinkgoHelper()
 	f.Require()
+	s := open(f.Domain, typ, fmt.Sprintf("%s/%s socket", proto(typ), f.Name))
+	s.Family = f
+	return s
+}
+
+// open is socket(2) with close-on-exec, tracked for cleanup.
+func open(domain, typ int, what string) *Socket {
+	GinkgoHelper()
 	fds, err := cloexec(func() ([]int, error) {
-		fd, err := unix.Socket(f.Domain, typ, 0)
+		fd, err := unix.Socket(domain, typ, 0)
 		if err != nil {
 			return nil, err
 		}
 		return []int{fd}, nil
 	})
-	Expect(err).NotTo(HaveOccurred(), "socket(%s, %s)", f.Name, proto(typ))
-	return &Socket{FD: Track(fds[0], fmt.Sprintf("%s/%s socket", proto(typ), f.Name)), Family: f, Type: typ}
+	Expect(err).NotTo(HaveOccurred(), "socket() for a %s", what)
+	return &Socket{FD: Track(fds[0], what), Type: typ}
 }
 
 // TCP opens a TCP socket.

@@ -13,15 +13,7 @@ import (
 // UnixSocket opens an unbound Unix-domain socket of type typ.
 func UnixSocket(typ int) *Socket {
 	GinkgoHelper()
-	fds, err := cloexec(func() ([]int, error) {
-		fd, err := unix.Socket(unix.AF_UNIX, typ, 0)
-		if err != nil {
-			return nil, err
-		}
-		return []int{fd}, nil
-	})
-	Expect(err).NotTo(HaveOccurred(), "socket(AF_UNIX)")
-	return &Socket{FD: Track(fds[0], "Unix-domain socket"), Type: typ}
+	return open(unix.AF_UNIX, typ, "Unix-domain socket")
 }
 
 // BindPath binds a Unix-domain socket to a filesystem path.

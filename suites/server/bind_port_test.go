@@ -37,17 +37,17 @@ var _ = Describe("bind() decides the socket's port", suite.Claim("bind.assigns-p
 			// process could take it in between, so a refusal is retried with a new port.
 			var s *sock.Socket
 			var want netip.AddrPort
+			var err error
 			for range 3 {
 				probe := sock.TCP(f)
 				want = probe.BindLoopback()
 				Expect(probe.Close()).To(Succeed())
 				s = sock.TCP(f)
-				err := s.Bind(want)
-				if !errors.Is(err, unix.EADDRINUSE) {
-					Expect(err).To(SucceedSyscall(), "bind to %s", want)
+				if err = s.Bind(want); !errors.Is(err, unix.EADDRINUSE) {
 					break
 				}
 			}
+			Expect(err).To(SucceedSyscall(), "bind to %s, a port the kernel had just freed (3 tries)", want)
 			Expect(s.Local()).To(Equal(want), "getsockname after bind to %s", want)
 			suite.Evidence("%s: bind %s → getsockname %s", f.Name, want, s.Local())
 		},

@@ -59,6 +59,9 @@ func run(cmd string) error {
 	var missing []string
 	suites, _ := filepath.Glob(filepath.Join(root, "suites", "*"))
 	for _, dir := range suites {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			continue
+		}
 		name := filepath.Base(dir)
 		if !slices.Contains(jsons, filepath.Join(p.SuiteReportDir(root), name+".json")) {
 			missing = append(missing, fmt.Sprintf("suite %s wrote no report to %s: did it build and run?", name, p.SuiteReportDir(root)))
