@@ -1,0 +1,91 @@
+package websocket
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"log"
+	"net/netip"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"sockspec/fixtures/wsserver"
+	"sockspec/helpers/fdtable"
+	"sockspec/helpers/sock"
+	"sockspec/helpers/suite"
+)
+
+// app is the sample server, running in this process on a listener the spec made itself.
+type app struct {
+	*wsserver.Server
+	Addr  netip.AddrPort
+	Roots *x509.CertPool // what a wss client trusts; nil for plain ws
+}
+
+// startApp makes the listener with socket(), bind(loopback, port 0), listen() and serves
+// the sample application on it, over TLS when secure. DeferCleanup stops it and waits
+// until its every connection is closed.
+func startApp(f sock.Family, secure bool) *app {
+	GinkgoHelper()
+	l := sock.Listener(f, 8)
+	a := &app{Addr: l.Local()}
+	ln := l.NetListener()
+	var conf *tls.Config // nil: plain TCP
+	var err error
+	if secure {
+		conf, a.Roots, err = wsserver.SelfSigned()
+		Expect(err).NotTo(HaveOccurred(), "making the server's certificate")
+	}
+	a.Server = wsserver.Start(ln, conf, log.New(GinkgoWriter, "sample server: ", 0))
+	DeferCleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), suite.CompleteWithin())
+		defer cancel()
+		Expect(a.Close(ctx)).To(Succeed(), "stopping the sample server on %s", a.Addr)
+	})
+	return a
+}
+
+// eventsOf waits, with a short bounded poll, until the server's log of the connection
+// whose client is c shows want, and returns the events. The handler logs the close status
+// after it closed the socket, so the client may see the end of stream first.
+func (a *app) eventsOf(c *client, want ...string) []wsserver.Event {
+	GinkgoHelper()
+	peer := c.s.Local().String()
+	var events []wsserver.Event
+	Eventually(func() []string {
+		events = a.EventsOf(peer)
+		return steps(events)
+	}).WithTimeout(suite.CompleteWithin()).WithPolling(time.Millisecond).Should(Equal(want),
+		"the server's log of the connection from %s", peer)
+	return events
+}
+
+func steps(events []wsserver.Event) []string {
+	out := make([]string, len(events))
+	for i, e := range events {
+		out[i] = e.Step
+	}
+	return out
+}
+
+// children lists the server's accepted sockets on its port, and the listener itself, from
+// this process's descriptor table (the server runs in this process).
+func (a *app) children() (listener fdtable.Entry, children []fdtable.Entry) {
+	GinkgoHelper()
+	table, err := fdtable.Self()
+	Expect(err).NotTo(HaveOccurred())
+	var listeners []fdtable.Entry
+	for _, e := range table {
+		switch {
+		case e.Kind != fdtable.Socket || e.Local != a.Addr.String():
+		case e.Listening:
+			listeners = append(listeners, e)
+		default:
+			children = append(children, e)
+		}
+	}
+	Expect(listeners).To(HaveLen(1), "listening sockets on %s in the table:\n%s", a.Addr, fdtable.Format(table))
+	return listeners[0], children
+}

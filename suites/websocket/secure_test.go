@@ -1,0 +1,78 @@
+package websocket
+
+import (
+	"bytes"
+	"crypto/tls"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"sockspec/fixtures/wsserver"
+	"sockspec/helpers/sock"
+	"sockspec/helpers/suite"
+	"sockspec/helpers/wsproto"
+)
+
+// recordHandshake is TLS's content type for handshake records: the first byte each side
+// sends on a wss connection (RFC 8446 §5.1).
+const recordHandshake = 0x16
+
+var _ = Describe("wss is WebSocket inside TLS", suite.Claim("ws.secure"), func() {
+	DescribeTable("the same handshake and echo run inside TLS on a TCP socket, and HTTPS shares the port",
+		func(f sock.Family) {
+			a := startApp(f, true)
+			host := a.Addr.String()
+			c := dialTLS(f, a.Addr, a.Roots)
+			tuple := c.endpoints()
+			state := c.tls.ConnectionState()
+
+			key := c.upgrade(host, "/ws")
+			msg := "secret over wss"
+			c.echo(msg)
+			reply := c.closeSession(wsproto.CloseNormal)
+			Expect(reply.CloseCode()).To(Equal(wsproto.CloseNormal))
+			Expect(c.endpoints()).To(Equal(tuple), "one TCP connection from the TLS handshake to the close")
+
+			// On the socket itself: TLS records from the first byte, no WebSocket text in the clear.
+			sent, got := c.tap.wire()
+			Expect(sent[0]).To(BeEquivalentTo(recordHandshake), "the client's first byte on the socket")
+			Expect(got[0]).To(BeEquivalentTo(recordHandshake), "the server's first byte on the socket")
+			for _, clear := range []string{"websocket", "Sec-WebSocket", msg} {
+				Expect(bytes.Contains(sent, []byte(clear)) || bytes.Contains(got, []byte(clear))).To(BeFalse(),
+					"%q crossed the socket in the clear", clear)
+			}
+			events := a.eventsOf(c, "accept", "upgrade → 101", "echo", "close(2)", "close 1000")
+			for _, e := range events[:4] {
+				Expect(e.FD).To(Equal(events[0].FD), "server descriptor at step %q", e.Step)
+				Expect(e.Ino).To(Equal(events[0].Ino), "server socket (inode) at step %q", e.Step)
+			}
+
+			// HTTPS on the same port: a plain page over TLS.
+			web := dialTLS(f, a.Addr, a.Roots)
+			page := web.request(wsproto.Get(host, "/"))
+			Expect(page.Status).To(Equal(200))
+			Expect(string(page.Body)).To(Equal(wsserver.Page))
+
+			suite.Evidence("%s: %s (%s) on %s, certificate made in memory for %s; first byte %#x both ways; "+
+				"key %s → Sec-WebSocket-Accept %s inside TLS; echo and close 1000 on the one connection %s (server fd %d); "+
+				"%d bytes sent and %d received on the socket, none of them \"websocket\" in the clear; HTTPS GET / → %d on the same port",
+				f.Name, tls.VersionName(state.Version), tls.CipherSuiteName(state.CipherSuite), host, a.Addr.Addr(), recordHandshake,
+				key, wsproto.AcceptKey(key), tuple, events[0].FD, len(sent), len(got), page.Status)
+		},
+		suite.Families(),
+	)
+
+	// control: the TLS port does not speak plain ws, so the specs above did go through TLS.
+	It("a plain-text upgrade request to the TLS port is not upgraded", func() {
+		a := startApp(sock.IPv4, true)
+		c := dial(sock.IPv4, a.Addr)
+		c.send(wsproto.Upgrade(a.Addr.String(), "/ws", wsproto.NewKey()).Bytes())
+		resp, err := wsproto.ReadResponse(c.br)
+		if err == nil {
+			Expect(resp.Status).NotTo(Equal(101), "a TLS server upgraded a request sent without TLS:\n%s", resp.Raw)
+			suite.Evidence("plain GET /ws with Upgrade to the TLS port %s → %s %d %s", a.Addr, resp.Proto, resp.Status, resp.Reason)
+		} else {
+			suite.Evidence("plain GET /ws with Upgrade to the TLS port %s → no HTTP response (%v)", a.Addr, err)
+		}
+	})
+})
