@@ -120,6 +120,7 @@ func (c *netConn) LocalAddr() net.Addr { return tcpAddr(unix.Getsockname(c.s.Num
 
 func (c *netConn) RemoteAddr() net.Addr { return tcpAddr(unix.Getpeername(c.s.Num)) }
 
+// tcpAddr gives the zero address when the socket has none (closed, or never connected).
 func tcpAddr(sa unix.Sockaddr, err error) net.Addr {
 	ap, _ := sockaddr.To(sa)
 	return net.TCPAddrFromAddrPort(ap)
