@@ -104,6 +104,25 @@ func open(domain, typ int, what string) *Socket {
 	return &Socket{FD: Track(fds[0], what), Type: typ}
 }
 
+// OpenIn makes a socket like Open, but socket(2) runs through in, which may run it on a
+// thread inside another network namespace (a test host, helpers/hosts). The socket belongs
+// to the namespace it was made in for good; every later call on it works from any thread.
+func OpenIn(in func(func() error) error, where string, f Family, typ int) *Socket {
+	GinkgoHelper()
+	what := fmt.Sprintf("%s/%s socket on %s", proto(typ), f.Name, where)
+	var fd int
+	err := in(func() error {
+		fds, err := cloexec(func() ([]int, error) {
+			n, err := unix.Socket(f.Domain, typ, 0)
+			return []int{n}, err
+		})
+		fd = fds[0]
+		return os.NewSyscallError("socket", err)
+	})
+	Expect(err).NotTo(HaveOccurred(), "socket() for a %s", what)
+	return &Socket{FD: Track(fd, what), Family: f, Type: typ}
+}
+
 // TCP opens a TCP socket.
 func TCP(f Family) *Socket { GinkgoHelper(); return Open(f, unix.SOCK_STREAM) }
 

@@ -1,0 +1,34 @@
+//go:build !linux
+
+package hosts
+
+import (
+	"fmt"
+	"runtime"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"sockspec/helpers/sock"
+)
+
+type nsFiles struct{}
+
+const onlyLinux = "Linux only: test hosts are Linux network namespaces"
+
+// New skips the spec: there are no network namespaces on this OS.
+func New(names ...string) *Network {
+	Skip(fmt.Sprintf("%s (this is %s)", onlyLinux, runtime.GOOS))
+	return nil
+}
+
+// Do is never reached on this OS: New skipped the spec.
+func (h *Host) Do(fn func() error) error { return fmt.Errorf("%s", onlyLinux) }
+
+// Socket is never reached on this OS: New skipped the spec.
+func (h *Host) Socket(f sock.Family, typ int) *sock.Socket {
+	Skip(onlyLinux)
+	return nil
+}
+
+// Holders has nothing to look for on this OS.
+func Holders(pid string, ids []uint64) ([]string, error) { return nil, nil }
