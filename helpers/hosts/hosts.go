@@ -20,6 +20,8 @@ import (
 	"net/netip"
 	"regexp"
 
+	. "github.com/onsi/ginkgo/v2"
+
 	"sockspec/helpers/sock"
 )
 
@@ -38,7 +40,8 @@ type Host struct {
 	// /proc/PID/ns/net and /proc/PID/ns/ipc show), for evidence and cleanup checks.
 	NetNS, IPCNS uint64
 
-	ns nsFiles
+	ns     nsFiles
+	noIPv6 error // why the host has no IPv6 address, if it has none
 }
 
 // Network is a set of hosts on one segment.
@@ -48,9 +51,13 @@ type Network struct {
 	SwitchNS uint64
 }
 
-// Addr is the host's address in family f.
+// Addr is the host's address in family f. A spec that asks for IPv6 on a kernel without
+// it is skipped with the reason.
 func (h *Host) Addr(f sock.Family) netip.Addr {
 	if f.Domain == sock.IPv6.Domain {
+		if h.noIPv6 != nil {
+			Skip(fmt.Sprintf("IPv6 is not usable on the test hosts: adding %s → %v", h.IPv6, h.noIPv6))
+		}
 		return h.IPv6
 	}
 	return h.IPv4
