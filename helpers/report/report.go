@@ -44,7 +44,7 @@ func (r Row) Result() string {
 	case r.Failed > 0:
 		return fmt.Sprintf("FAILED %d of %d", r.Failed, total)
 	case r.Passed > 0 && r.Skipped > 0:
-		return fmt.Sprintf("passed %d, skipped %d", r.Passed, r.Skipped)
+		return fmt.Sprintf("passed %d, skipped %d: %s", r.Passed, r.Skipped, strings.Join(unique(r.SkipReasons), "; "))
 	case r.Passed > 0:
 		return fmt.Sprintf("passed %d/%d", r.Passed, total)
 	default:

@@ -59,6 +59,17 @@ func TestTable(t *testing.T) {
 	}
 }
 
+// A claim checked in part says why the rest did not run (a non-root run skips the namespace specs).
+func TestPartlySkipped(t *testing.T) {
+	skipped := spec("on two hosts", types.SpecStateSkipped, []string{"claim:fd.no-lseek"})
+	skipped.Failure.Message = "needs root to create network namespaces (running as uid 65534)"
+	table := build(t, false, spec("pipe", types.SpecStatePassed, []string{"claim:fd.no-lseek"}, "ENOTSOCK"), skipped, skipped)
+	want := "passed 1, skipped 2: needs root to create network namespaces (running as uid 65534)"
+	if got := table.Rows[0].Result(); got != want {
+		t.Errorf("result = %q, want %q", got, want)
+	}
+}
+
 // Specs and catalog must match: each problem names the claim ID.
 func TestCatalogMismatch(t *testing.T) {
 	for _, tc := range []struct {
