@@ -44,6 +44,7 @@ func New(names ...string) *Network {
 	sw := create(unix.CLONE_NEWNET, "the switch")
 	n.SwitchNS = inode(sw.net)
 	swh := handle(sw.net, "the switch")
+	defer swh.Close()
 	bridge := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: "lan"}}
 	must(swh.LinkAdd(bridge), "adding bridge lan in the switch namespace")
 	must(swh.LinkSetUp(bridge), "setting bridge lan up")
@@ -54,6 +55,7 @@ func New(names ...string) *Network {
 		h.ns = create(unix.CLONE_NEWNET|unix.CLONE_NEWIPC, "host "+name)
 		h.NetNS, h.IPCNS = inode(h.ns.net), inode(h.ns.ipc)
 		hh := handle(h.ns.net, "host "+name)
+		defer hh.Close()
 
 		lo, err := hh.LinkByName("lo")
 		must(err, "finding lo in host %s", name)
@@ -107,12 +109,12 @@ func create(flags uintptr, what string) nsFiles {
 	return ns
 }
 
-// handle is a netlink handle whose socket lives in the namespace ns.
+// handle is a netlink handle whose sockets live in the namespace ns; New closes it when
+// the network is built (also when building fails), so a spec holds no netlink sockets.
 func handle(ns int, what string) *netlink.Handle {
 	GinkgoHelper()
 	h, err := netlink.NewHandleAt(netns.NsHandle(ns))
 	must(err, "opening a netlink socket in %s", what)
-	DeferCleanup(h.Close)
 	return h
 }
 
