@@ -160,25 +160,31 @@ func onThread(fn func() error) error {
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
-		orig, err := current(unix.CLONE_NEWNET | unix.CLONE_NEWIPC)
-		if err != nil {
+		err, restored := runAndRestore(fn)
+		if restored {
 			runtime.UnlockOSThread()
-			errc <- err
-			return
-		}
-		defer orig.close()
-		err = safely(fn)
-		back := errors.Join(
-			os.NewSyscallError("setns", unix.Setns(orig.net, unix.CLONE_NEWNET)),
-			os.NewSyscallError("setns", unix.Setns(orig.ipc, unix.CLONE_NEWIPC)))
-		if back == nil {
-			runtime.UnlockOSThread()
-		} else {
-			err = errors.Join(err, fmt.Errorf("putting the thread back in its namespaces (the thread is dropped): %w", back))
 		}
 		errc <- err
 	}()
 	return <-errc
+}
+
+// runAndRestore is onThread's work on the locked thread. It closes every descriptor it
+// opened before it returns, so the caller never sees one still open.
+func runAndRestore(fn func() error) (err error, restored bool) {
+	orig, err := current(unix.CLONE_NEWNET | unix.CLONE_NEWIPC)
+	if err != nil {
+		return err, true
+	}
+	defer orig.close()
+	err = safely(fn)
+	back := errors.Join(
+		os.NewSyscallError("setns", unix.Setns(orig.net, unix.CLONE_NEWNET)),
+		os.NewSyscallError("setns", unix.Setns(orig.ipc, unix.CLONE_NEWIPC)))
+	if back != nil {
+		return errors.Join(err, fmt.Errorf("putting the thread back in its namespaces (the thread is dropped): %w", back)), false
+	}
+	return err, true
 }
 
 func safely(fn func() error) (err error) {

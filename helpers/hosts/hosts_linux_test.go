@@ -129,6 +129,22 @@ var _ = Describe("test hosts", func() {
 		}
 	})
 
+	It("have closed every descriptor Do opened by the time Do returns", func() {
+		n := New("A")
+		// Counting /proc/self/fd is quick enough to catch a descriptor closed just after
+		// Do returned (a race the suites' leak check once caught under -p).
+		count := func() int {
+			entries, err := os.ReadDir("/proc/self/fd")
+			Expect(err).NotTo(HaveOccurred())
+			return len(entries)
+		}
+		before := count()
+		for i := range 2000 {
+			Expect(n.Hosts[0].Do(func() error { return nil })).To(Succeed())
+			Expect(count()).To(Equal(before), "descriptors open after Do returned (call %d)", i+1)
+		}
+	})
+
 	It("report a failure inside a host as an error, and the thread still comes back", func() {
 		n := New("A")
 		err := n.Hosts[0].Do(func() error { panic("boom") })
