@@ -23,9 +23,10 @@ conformance:
 
 test: fmt vet unit conformance
 
-# The helpers' own unit tests (catalog, profiles, matchers, descriptor table, errno).
+# The helpers' and fixtures' own tests (catalog, profiles, matchers, descriptor table,
+# errno, test hosts, the sample WebSocket server).
 unit:
-	go test ./helpers/...
+	go test ./helpers/... ./fixtures/...
 
 # The code must build for the CI matrix's other OSes too.
 vet:
