@@ -156,7 +156,7 @@ var _ = Describe("test hosts", func() {
 	})
 })
 
-// The fixture program fixtures/hostsfail builds hosts in specs that fail, time out, are
+// The fixture program fixtures/programs/hostsfail builds hosts in specs that fail, time out, are
 // interrupted or are killed; afterwards nothing may hold their namespaces and this machine's
 // own network must be as it was.
 var _ = Describe("test hosts after a spec that ends badly", Ordered, func() {
@@ -164,7 +164,7 @@ var _ = Describe("test hosts after a spec that ends badly", Ordered, func() {
 	BeforeAll(func() {
 		needRoot()
 		var err error
-		program, err = gexec.Build("sockspec/fixtures/hostsfail")
+		program, err = gexec.Build("sockspec/fixtures/programs/hostsfail")
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(gexec.CleanupBuildArtifacts)
 	})

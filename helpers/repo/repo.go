@@ -31,15 +31,6 @@ func Root() (string, error) {
 	}
 }
 
-// Path returns the absolute path of a file given relative to the module root.
-func Path(rel string) (string, error) {
-	root, err := Root()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(root, filepath.FromSlash(rel)), nil
-}
-
 func isRoot(gomod string) bool {
 	f, err := os.Open(gomod)
 	if err != nil {

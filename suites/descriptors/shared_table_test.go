@@ -12,7 +12,7 @@ import (
 	"sockspec/helpers/suite"
 )
 
-// What fixtures/child prints for "fdorder".
+// What fixtures/programs/child prints for "fdorder".
 type fdOrder struct {
 	Initial []int `json:"initial"`
 	Steps   []struct {

@@ -11,7 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"sockspec/fixtures/wsserver"
+	"sockspec/fixtures/lib/wsserver"
 	"sockspec/helpers/fdtable"
 	"sockspec/helpers/sock"
 	"sockspec/helpers/suite"

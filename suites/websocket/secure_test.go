@@ -10,7 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
 
-	"sockspec/fixtures/wsserver"
+	"sockspec/fixtures/lib/wsserver"
 	"sockspec/helpers/sock"
 	"sockspec/helpers/suite"
 	"sockspec/helpers/wsproto"

@@ -6,7 +6,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"sockspec/fixtures/wsserver"
+	"sockspec/fixtures/lib/wsserver"
 	"sockspec/helpers/sock"
 	"sockspec/helpers/suite"
 	"sockspec/helpers/wsproto"

@@ -1,6 +1,6 @@
 // Suite websocket checks the tutorial's section "Socket vs Web Socket": WebSocket (ws and
 // wss) runs over one TCP connection, and one port takes HTTP and WebSocket requests. The
-// server is the sample server in fixtures/wsserver; every client byte is written here.
+// server is the sample server in fixtures/lib/wsserver; every client byte is written here.
 package websocket
 
 import (
