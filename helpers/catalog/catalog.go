@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"sockspec/helpers/yamlerr"
 )
 
 // LabelPrefix starts the Ginkgo label that ties a spec to a claim: "claim:fd.no-lseek".
@@ -32,19 +34,21 @@ var OSes = []string{"linux", "darwin", "freebsd"}
 
 // Claim is one testable sentence of the tutorial.
 type Claim struct {
-	ID         string                          `yaml:"id"`
-	Section    string                          `yaml:"section"`
-	Seed       string                          `yaml:"seed"`      // the tutorial's sentence, verbatim
-	Statement  string                          `yaml:"statement"` // what the specs assert, in English
-	Verdict    string                          `yaml:"verdict"`
-	Correction string                          `yaml:"correction"` // one line, where the verdict is not "holds"
-	Note       string                          `yaml:"note"`
-	Expect     map[string]map[string]yaml.Node `yaml:"expect"` // GOOS -> name -> value
-	Sources    []string                        `yaml:"sources"`
-	Planned    string                          `yaml:"planned"` // the issue that will add its specs, while it has none
+	ID         string    `yaml:"id"`
+	Section    string    `yaml:"section"`
+	Seed       string    `yaml:"seed"`      // the tutorial's sentence, verbatim
+	Statement  string    `yaml:"statement"` // what the specs assert, in English
+	Verdict    string    `yaml:"verdict"`
+	Correction string    `yaml:"correction"` // one line, where the verdict is not "holds"
+	Note       string    `yaml:"note"`
+	Expect     yaml.Node `yaml:"expect"` // GOOS -> key -> value, as written; specs read them with Expected
+	Sources    []string  `yaml:"sources"`
+	Planned    string    `yaml:"planned"` // the issue that will add its specs, while it has none
 
 	File string `yaml:"-"`
 	Line int    `yaml:"-"`
+
+	expect map[string]any // GOOS -> the checked value, of the type declared in Expectations
 }
 
 // Catalog is the loaded claims file.
@@ -70,7 +74,7 @@ var idPattern = regexp.MustCompile(`^[a-z]+(\.[a-z0-9]+(-[a-z0-9]+)*)+$`)
 func Parse(file string, data []byte) (*Catalog, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(file, err)
+		return nil, yamlerr.Locate(file, data, err)
 	}
 	p := &problems{file: file}
 	c := &Catalog{File: file, byID: map[string]*Claim{}}
@@ -127,7 +131,7 @@ func (p *problems) claim(n *yaml.Node) *Claim {
 			p.add(k.Line, "unknown field %q (known: %s)", k.Value, strings.Join(claimFields, ", "))
 			continue
 		}
-		at[k.Value] = n.Content[i+1].Line
+		at[k.Value] = k.Line
 	}
 	cl := &Claim{File: p.file, Line: n.Line}
 	if err := n.Decode(cl); err != nil {
@@ -176,16 +180,14 @@ func (p *problems) claim(n *yaml.Node) *Claim {
 	if len(cl.Sources) == 0 {
 		p.add(line("sources"), "claim %s has no sources", name)
 	}
-	for goos := range cl.Expect {
-		if !slices.Contains(OSes, goos) {
-			p.add(line("expect"), "claim %s: expectation for unknown OS %q (known: %s)", name, goos, strings.Join(OSes, ", "))
-		}
+	if cl.ID != "" {
+		p.expectations(cl, &cl.Expect, line("expect"))
 	}
 	return cl
 }
 
-// Claim returns the claim with the given ID.
-func (c *Catalog) Claim(id string) (*Claim, bool) {
+// ByID returns the claim with the given ID.
+func (c *Catalog) ByID(id string) (*Claim, bool) {
 	cl, ok := c.byID[id]
 	return cl, ok
 }
@@ -212,19 +214,6 @@ func (c *Catalog) ClaimOf(labels []string) (*Claim, error) {
 	return cl, nil
 }
 
-// Expected decodes the expectation key for goos into out. found is false when the catalog
-// gives no value for that OS, so the caller can skip with the reason rather than guess.
-func (cl *Claim) Expected(goos, key string, out any) (found bool, err error) {
-	n, ok := cl.Expect[goos][key]
-	if !ok {
-		return false, nil
-	}
-	if err := n.Decode(out); err != nil {
-		return true, fmt.Errorf("%s:%d: claim %s, expect.%s.%s: %s", cl.File, n.Line, cl.ID, goos, key, strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-	return true, nil
-}
-
 type problems struct {
 	file string
 	list []string
@@ -234,27 +223,13 @@ func (p *problems) add(line int, format string, args ...any) {
 	p.list = append(p.list, fmt.Sprintf("%s:%d: %s", p.file, line, fmt.Sprintf(format, args...)))
 }
 
-func (p *problems) addErr(err error) { p.list = append(p.list, yamlError(p.file, err).Error()) }
+func (p *problems) addErr(err error) {
+	p.list = append(p.list, yamlerr.Locate(p.file, nil, err).Error())
+}
 
 func (p *problems) err() error {
 	if len(p.list) == 0 {
 		return nil
 	}
 	return fmt.Errorf("%s", strings.Join(p.list, "\n"))
-}
-
-var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
-
-// yamlError rewrites yaml's "yaml: line 5: msg" messages as "file:5: msg", one per problem.
-func yamlError(file string, err error) error {
-	var out []string
-	for _, l := range strings.Split(err.Error(), "\n") {
-		if m := yamlLine.FindStringSubmatch(l); m != nil {
-			out = append(out, fmt.Sprintf("%s:%s: %s", file, m[1], m[2]))
-		}
-	}
-	if len(out) == 0 {
-		return fmt.Errorf("%s: %s", file, strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-	return fmt.Errorf("%s", strings.Join(out, "\n"))
 }

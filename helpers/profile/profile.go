@@ -7,13 +7,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
 	"go.yaml.in/yaml/v3"
+
+	"sockspec/helpers/yamlerr"
 )
 
 // EnvVar names the profile to use; DefaultName is used when it is empty.
@@ -28,10 +29,11 @@ type Profile struct {
 	LabelFilter       string   `yaml:"label_filter"`
 	Timeout           Duration `yaml:"timeout"`
 	PollProgressAfter Duration `yaml:"poll_progress_after"`
-	InProgressWindow  Duration `yaml:"in_progress_window"`
-	CompleteWithin    Duration `yaml:"complete_within"`
+	MustHappenWithin  Duration `yaml:"must_happen_within"`  // the bound for anything that must happen
+	MustNotHappenFor  Duration `yaml:"must_not_happen_for"` // how long to watch for anything that must not
 	RandomizeAll      bool     `yaml:"randomize_all"`
 	FailOnPending     bool     `yaml:"fail_on_pending"`
+	FailOnUnchecked   bool     `yaml:"fail_on_unchecked"` // a claim no spec passed fails, unless skipped for a declared environment reason
 	Reports           Reports  `yaml:"reports"`
 }
 
@@ -76,8 +78,6 @@ func Select(path, name string) (Profile, error) {
 	return p, nil
 }
 
-var lineRef = regexp.MustCompile(`line (\d+): (.*)`)
-
 // Load reads every profile of path, checking each field.
 func Load(path string) (map[string]Profile, error) {
 	data, err := os.ReadFile(path)
@@ -90,16 +90,7 @@ func Load(path string) (map[string]Profile, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&file); err != nil {
-		var msgs []string
-		for _, l := range strings.Split(err.Error(), "\n") {
-			if m := lineRef.FindStringSubmatch(l); m != nil {
-				msgs = append(msgs, fmt.Sprintf("%s:%s: %s", path, m[1], strings.TrimPrefix(m[2], "line "+m[1]+": ")))
-			}
-		}
-		if len(msgs) == 0 {
-			msgs = append(msgs, fmt.Sprintf("%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: ")))
-		}
-		return nil, fmt.Errorf("%s", strings.Join(msgs, "\n"))
+		return nil, yamlerr.Locate(path, data, err)
 	}
 	if len(file.Profiles) == 0 {
 		return nil, fmt.Errorf("%s: no profiles (expected a mapping \"profiles\" with at least %q)", path, DefaultName)
@@ -113,15 +104,15 @@ func Load(path string) (map[string]Profile, error) {
 			ok    bool
 		}{
 			{"timeout", p.Timeout.Duration > 0},
-			{"in_progress_window", p.InProgressWindow.Duration > 0},
-			{"complete_within", p.CompleteWithin.Duration > p.InProgressWindow.Duration},
+			{"must_not_happen_for", p.MustNotHappenFor.Duration > 0},
+			{"must_happen_within", p.MustHappenWithin.Duration > p.MustNotHappenFor.Duration},
 			{"reports.dir", p.Reports.Dir != ""},
 			{"reports.json", p.Reports.JSON != ""},
 			{"reports.junit", p.Reports.JUnit != ""},
 			{"reports.claims", p.Reports.Claims != ""},
 		} {
 			if !req.ok {
-				problems = append(problems, fmt.Sprintf("%s: profile %q: %s is missing or not positive (complete_within must exceed in_progress_window)", path, name, req.field))
+				problems = append(problems, fmt.Sprintf("%s: profile %q: %s is missing or not positive (must_happen_within must exceed must_not_happen_for)", path, name, req.field))
 			}
 		}
 		if p.LabelFilter != "" {

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,14 +15,14 @@ import (
 const good = `profiles:
   default:
     timeout: 5m
-    in_progress_window: 50ms
-    complete_within: 3s
+    must_not_happen_for: 50ms
+    must_happen_within: 3s
     reports: {dir: out, json: report.json, junit: junit.xml, claims: claims.md}
   quick:
     label_filter: "!slow"
     timeout: 1m
-    in_progress_window: 30ms
-    complete_within: 2s
+    must_not_happen_for: 30ms
+    must_happen_within: 2s
     reports: {dir: out/quick, json: r.json, junit: j.xml, claims: c.md}
 `
 
@@ -37,7 +38,7 @@ func write(t *testing.T, body string) string {
 func TestSelect(t *testing.T) {
 	path := write(t, good)
 	p, err := Select(path, "")
-	if err != nil || p.Name != "default" || p.InProgressWindow.Duration != 50*time.Millisecond {
+	if err != nil || p.Name != "default" || p.MustNotHappenFor.Duration != 50*time.Millisecond {
 		t.Fatalf("Select default = %+v, %v", p, err)
 	}
 	_, err = Select(path, "fast")
@@ -104,5 +105,45 @@ func TestRealProfiles(t *testing.T) {
 		if _, ok := all[name]; !ok {
 			t.Errorf("ginkgo.yaml has no %q profile", name)
 		}
+	}
+}
+
+// A syntax error in ginkgo.yaml names the line it is on, not the start of the block around
+// it (yaml reports the block's first line).
+func TestSyntaxErrorLines(t *testing.T) {
+	data, err := os.ReadFile("../../ginkgo.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	at := -1 // the default profile's poll_progress_after, inside a block
+	for i, l := range lines {
+		if strings.HasPrefix(l, "    poll_progress_after:") {
+			at = i
+			break
+		}
+	}
+	if at < 1 || !strings.HasPrefix(lines[at-1], "    ") {
+		t.Fatalf("ginkgo.yaml has no poll_progress_after inside a profile")
+	}
+	for _, tc := range []struct {
+		name   string
+		change func(string) string
+		want   string
+	}{
+		{"a tab in the indentation", func(l string) string { return "\t" + strings.TrimLeft(l, " ") }, "found a tab character that violates indentation"},
+		{"a key indented one space more", func(l string) string { return " " + l }, "mapping values are not allowed in this context"},
+		{"a key indented one space less", func(l string) string { return strings.TrimPrefix(l, " ") }, "did not find expected key"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			changed := append([]string(nil), lines...)
+			changed[at] = tc.change(changed[at])
+			path := write(t, strings.Join(changed, ""))
+			_, err := Load(path)
+			want := fmt.Sprintf("%s:%d: %s", path, at+1, tc.want)
+			if err == nil || err.Error() != want {
+				t.Errorf("error\n  %v\nwant\n  %s", err, want)
+			}
+		})
 	}
 }

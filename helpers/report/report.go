@@ -14,6 +14,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"sockspec/helpers/catalog"
+	"sockspec/helpers/skip"
 )
 
 // EvidenceEntry names the report entries that record what the kernel did.
@@ -50,6 +51,43 @@ func (r Row) Result() string {
 	default:
 		return "skipped: " + strings.Join(unique(r.SkipReasons), "; ")
 	}
+}
+
+// Coverage is how much of a claim a run checked.
+type Coverage string
+
+const (
+	Failed     Coverage = "failed"               // a spec failed
+	Checked    Coverage = "checked"              // every spec ran and passed
+	Partly     Coverage = "partly checked"       // some specs passed, others were skipped
+	NotChecked Coverage = "not checked"          // no spec passed: all skipped, or none exists
+	Planned    Coverage = "planned, no spec yet" // the catalog says which issue adds its specs
+)
+
+// Coverage says how much of the claim this run checked.
+func (r Row) Coverage() Coverage {
+	switch {
+	case r.Failed > 0:
+		return Failed
+	case r.Passed+r.Skipped == 0 && r.Claim.Planned != "":
+		return Planned
+	case r.Passed == 0:
+		return NotChecked
+	case r.Skipped > 0:
+		return Partly
+	}
+	return Checked
+}
+
+// EnvironmentOnly tells whether every skip of the claim's specs names a declared
+// environment reason (helpers/skip): this machine could not run them, nobody chose not to.
+func (r Row) EnvironmentOnly() bool {
+	for _, reason := range r.SkipReasons {
+		if _, _, ok := skip.ReasonOf(reason); !ok {
+			return false
+		}
+	}
+	return len(r.SkipReasons) > 0
 }
 
 // Table is the outcome of a run, claim by claim.
@@ -137,6 +175,49 @@ func (r *Row) add(spec types.SpecReport) {
 	}
 }
 
+// RequireChecked adds a problem for each claim that no spec passed, unless every skip of its
+// specs names a declared environment reason (the ci profile's fail_on_unchecked).
+func (t *Table) RequireChecked() {
+	for _, r := range t.Rows {
+		if r.Coverage() != NotChecked || r.EnvironmentOnly() {
+			continue
+		}
+		why := "it has no spec"
+		if len(r.SkipReasons) > 0 {
+			why = "its specs were skipped, not for a declared environment reason: " + strings.Join(unique(r.SkipReasons), "; ")
+		}
+		t.Problems = append(t.Problems, fmt.Sprintf("claim %s (%s:%d) was not checked: %s. With fail_on_unchecked every claim must be checked, or skipped with skip.Because for a reason of this machine",
+			r.Claim.ID, r.Claim.File, r.Claim.Line, why))
+	}
+}
+
+// Summary counts the claims by coverage and says why each one was not fully checked.
+func (t Table) Summary() string {
+	count := map[Coverage]int{}
+	var why []string
+	for _, r := range t.Rows {
+		c := r.Coverage()
+		count[c]++
+		if c == Partly || c == NotChecked {
+			reasons := unique(r.SkipReasons)
+			if len(reasons) == 0 {
+				reasons = []string{"no spec"}
+			}
+			why = append(why, fmt.Sprintf("- `%s` %s: %s", r.Claim.ID, c, strings.Join(reasons, "; ")))
+		}
+	}
+	line := fmt.Sprintf("Claims on %s: %d checked, %d partly checked, %d not checked, %d failed", t.GOOS,
+		count[Checked], count[Partly], count[NotChecked], count[Failed])
+	if count[Planned] > 0 {
+		line += fmt.Sprintf(", %d planned", count[Planned])
+	}
+	line += fmt.Sprintf(" (of %d).\n", len(t.Rows))
+	if len(why) > 0 {
+		line += strings.Join(why, "\n") + "\n"
+	}
+	return line
+}
+
 // Failed tells whether any claim failed or the run does not fit the catalog.
 func (t Table) Failed() bool {
 	for _, r := range t.Rows {
@@ -171,6 +252,7 @@ func (t Table) Markdown() string {
 			b.WriteString("- " + p + "\n")
 		}
 	}
+	b.WriteString("\n" + t.Summary())
 	return b.String()
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"sockspec/helpers/catalog"
+	"sockspec/helpers/skip"
 )
 
 const claims = `claims:
@@ -59,14 +60,87 @@ func TestTable(t *testing.T) {
 	}
 }
 
+func skipped(label, message string) types.SpecReport {
+	s := spec("skipped", types.SpecStateSkipped, []string{label})
+	s.Failure.Message = message
+	return s
+}
+
+var notRoot = skip.Message(skip.NotRoot, "needs root to create network namespaces (running as uid 65534)")
+
 // A claim checked in part says why the rest did not run (a non-root run skips the namespace specs).
 func TestPartlySkipped(t *testing.T) {
-	skipped := spec("on two hosts", types.SpecStateSkipped, []string{"claim:fd.no-lseek"})
-	skipped.Failure.Message = "needs root to create network namespaces (running as uid 65534)"
-	table := build(t, false, spec("pipe", types.SpecStatePassed, []string{"claim:fd.no-lseek"}, "ENOTSOCK"), skipped, skipped)
-	want := "passed 1, skipped 2: needs root to create network namespaces (running as uid 65534)"
+	s := skipped("claim:fd.no-lseek", notRoot)
+	table := build(t, false, spec("pipe", types.SpecStatePassed, []string{"claim:fd.no-lseek"}, "ENOTSOCK"), s, s)
+	want := "passed 1, skipped 2: " + notRoot
 	if got := table.Rows[0].Result(); got != want {
 		t.Errorf("result = %q, want %q", got, want)
+	}
+	if got := table.Rows[0].Coverage(); got != Partly {
+		t.Errorf("coverage = %q, want %q", got, Partly)
+	}
+}
+
+// The table ends with how many claims were checked, partly checked and not checked, and why.
+func TestSummary(t *testing.T) {
+	table := build(t, true,
+		spec("lseek", types.SpecStatePassed, []string{"claim:fd.no-lseek"}, "ESPIPE"),
+		skipped("claim:fd.no-lseek", notRoot),
+		skipped("claim:accept.shared-port", ""),
+	)
+	want := "Claims on linux: 0 checked, 1 partly checked, 1 not checked, 0 failed, 1 planned (of 3).\n" +
+		"- `fd.no-lseek` partly checked: " + notRoot + "\n" +
+		"- `accept.shared-port` not checked: not selected by the run's filters\n"
+	if got := table.Summary(); got != want {
+		t.Errorf("summary\n%s\nwant\n%s", got, want)
+	}
+	if !strings.HasSuffix(table.Markdown(), "\n"+want) {
+		t.Errorf("the table does not end with the summary:\n%s", table.Markdown())
+	}
+	table = build(t, true,
+		spec("lseek", types.SpecStatePassed, []string{"claim:fd.no-lseek"}, "ESPIPE"),
+		spec("children", types.SpecStatePassed, []string{"claim:accept.shared-port"}, "5 5 5"),
+		spec("children", types.SpecStateFailed, []string{"claim:accept.shared-port"}),
+	)
+	if got := table.Summary(); got != "Claims on linux: 1 checked, 0 partly checked, 0 not checked, 1 failed, 1 planned (of 3).\n" {
+		t.Errorf("summary = %q", got)
+	}
+}
+
+// With fail_on_unchecked (the ci profile) a claim that no spec passed fails the run unless
+// every skip names a declared environment reason.
+func TestRequireChecked(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		skips   []types.SpecReport
+		problem string // "" when the run passes
+	}{
+		{"not root", []types.SpecReport{skipped("claim:accept.shared-port", notRoot)}, ""},
+		{"another OS and a missing feature", []types.SpecReport{
+			skipped("claim:accept.shared-port", skip.Message(skip.OtherOS, "SO_PROTOCOL is Linux only")),
+			skipped("claim:accept.shared-port", skip.Message(skip.MissingFeature, "IPv6"))}, ""},
+		{"a bare Skip", []types.SpecReport{skipped("claim:accept.shared-port", "not today")},
+			"claim accept.shared-port (claims.yaml:3) was not checked: its specs were skipped, not for a declared environment reason: not today"},
+		{"a label filter", []types.SpecReport{skipped("claim:accept.shared-port", "")},
+			"claim accept.shared-port (claims.yaml:3) was not checked: its specs were skipped, not for a declared environment reason: not selected by the run's filters"},
+		{"one declared, one not", []types.SpecReport{skipped("claim:accept.shared-port", notRoot), skipped("claim:accept.shared-port", "not today")},
+			"not for a declared environment reason: " + notRoot + "; not today"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			specs := append([]types.SpecReport{spec("lseek", types.SpecStatePassed, []string{"claim:fd.no-lseek"}, "ESPIPE")}, tc.skips...)
+			table := build(t, true, specs...)
+			if table.Failed() {
+				t.Fatalf("failed before RequireChecked: %v", table.Problems)
+			}
+			table.RequireChecked()
+			got := strings.Join(table.Problems, "\n")
+			if tc.problem == "" && got != "" || !strings.Contains(got, tc.problem) {
+				t.Errorf("problems %q, want %q", got, tc.problem)
+			}
+			if table.Failed() != (tc.problem != "") {
+				t.Errorf("Failed() = %v", table.Failed())
+			}
+		})
 	}
 }
 

@@ -25,6 +25,7 @@ type FD struct {
 
 // Track takes over a descriptor opened elsewhere: DeferCleanup closes it.
 func Track(num int, what string) *FD {
+	GinkgoHelper()
 	f := &FD{Num: num, What: what}
 	DeferCleanup(func() {
 		if f.closed {
@@ -51,31 +52,76 @@ func (f *FD) Close() error {
 	return os.NewSyscallError("close", unix.Close(f.Num))
 }
 
-// Write writes all of p.
-func (f *FD) Write(p []byte) {
-	GinkgoHelper()
+// Read is one read(2): the kernel's answer, its error naming the call.
+func (f *FD) Read(p []byte) (int, error) {
+	n, err := unix.Read(f.Num, p)
+	return n, os.NewSyscallError("read", err)
+}
+
+// Write is one write(2): the kernel's answer, its error naming the call.
+func (f *FD) Write(p []byte) (int, error) {
 	n, err := unix.Write(f.Num, p)
+	return n, os.NewSyscallError("write", err)
+}
+
+// WriteAll writes all of p in one write(2); the spec fails if the kernel refuses or takes less.
+func (f *FD) WriteAll(p []byte) {
+	GinkgoHelper()
+	n, err := f.Write(p)
 	Expect(err).NotTo(HaveOccurred(), "write on %s", f)
 	Expect(n).To(Equal(len(p)), "write on %s was short", f)
 }
 
-// cloexec runs open (socket, accept, pipe) so that no child process started meanwhile
-// inherits the new descriptors: the same lock Go's own os and net packages take.
-func cloexec(open func() ([]int, error)) ([]int, error) {
+// cloexec is the one way this package makes descriptors: call (socket, socketpair, accept,
+// pipe, dup) runs under the lock Go's own os and net packages take around fork, and each
+// descriptor it returns is close-on-exec before the lock is let go, so no child process
+// started meanwhile inherits it. The error names the call.
+func cloexec(name string, call func() ([]int, error)) ([]int, error) {
 	syscall.ForkLock.RLock()
 	defer syscall.ForkLock.RUnlock()
-	fds, err := open()
+	fds, err := call()
+	if err != nil {
+		return nil, os.NewSyscallError(name, err)
+	}
 	for _, fd := range fds {
 		unix.CloseOnExec(fd)
 	}
-	return fds, err
+	return fds, nil
+}
+
+// one adapts a call returning one descriptor to cloexec.
+func one(fd int, err error) ([]int, error) { return []int{fd}, err }
+
+// Dup is dup(2) with close-on-exec; the caller owns the new descriptor.
+func Dup(fd int) (int, error) {
+	fds, err := cloexec("dup", func() ([]int, error) { return one(unix.Dup(fd)) })
+	if err != nil {
+		return -1, err
+	}
+	return fds[0], nil
+}
+
+// Dup is dup(2) on f: a second number for the same open file, closed by DeferCleanup.
+func (f *FD) Dup() (*FD, error) {
+	GinkgoHelper()
+	n, err := Dup(f.Num)
+	if err != nil {
+		return nil, err
+	}
+	return Track(n, "dup of "+f.What), nil
+}
+
+// Dup2 is dup2(2) from f onto to: to's number now names f's open file as well (what it
+// named before is closed); it stays close-on-exec.
+func (f *FD) Dup2(to *FD) error {
+	_, err := cloexec("dup2", func() ([]int, error) { return []int{to.Num}, unix.Dup2(f.Num, to.Num) })
+	return err
 }
 
 // Pipe makes a pipe, the control case for many socket claims.
 func Pipe() (r, w *FD) {
 	GinkgoHelper()
-	p := make([]int, 2)
-	_, err := cloexec(func() ([]int, error) { err := unix.Pipe(p); return p, err })
+	p, err := cloexec("pipe", func() ([]int, error) { p := make([]int, 2); return p, unix.Pipe(p) })
 	Expect(err).NotTo(HaveOccurred(), "pipe")
 	return Track(p[0], "pipe read end"), Track(p[1], "pipe write end")
 }
@@ -87,7 +133,7 @@ func TempFile(content string) (*FD, string) {
 	n, err := unix.Open(path, unix.O_RDWR|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
 	Expect(err).NotTo(HaveOccurred(), "open %s", path)
 	f := Track(n, "regular file")
-	f.Write([]byte(content))
+	f.WriteAll([]byte(content))
 	return f, path
 }
 

@@ -67,11 +67,11 @@ func (c *netConn) Read(p []byte) (int, error) {
 	deadline := time.Now().Add(c.bound(c.rd))
 	c.mu.Unlock()
 	for {
-		ready, err := pollFor(c.s.Num, unix.POLLIN, time.Until(deadline))
+		revents, err := Poll(c.s.Num, unix.POLLIN, time.Until(deadline))
 		if err != nil {
 			return 0, err
 		}
-		if !ready {
+		if revents == 0 {
 			return 0, ErrTimeout
 		}
 		n, err := unix.Read(c.s.Num, p)
@@ -94,11 +94,11 @@ func (c *netConn) Write(p []byte) (int, error) {
 	c.mu.Unlock()
 	done := 0
 	for done < len(p) {
-		ready, err := pollFor(c.s.Num, unix.POLLOUT, time.Until(deadline))
+		revents, err := Poll(c.s.Num, unix.POLLOUT, time.Until(deadline))
 		if err != nil {
 			return done, err
 		}
-		if !ready {
+		if revents == 0 {
 			return done, ErrTimeout
 		}
 		n, err := unix.Write(c.s.Num, p[done:])

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sockspec/helpers/errno"
+	"sockspec/helpers/skip"
 	"sockspec/helpers/sockaddr"
 )
 
@@ -34,13 +35,14 @@ var usable sync.Map // Domain -> error: can this host bind the family's loopback
 // Require skips the spec, with the reason, when the host cannot use the family's loopback
 // address (CI containers without IPv6, for one). Every constructor below calls it.
 func (f Family) Require() {
+	GinkgoHelper()
 	v, ok := usable.Load(f.Domain)
 	if !ok {
 		v = probe(f)
 		usable.Store(f.Domain, v)
 	}
 	if err, _ := v.(error); err != nil {
-		Skip(fmt.Sprintf("%s loopback %s is not usable here: %s", f.Name, f.Loopback, errno.Describe(err)))
+		skip.Because(skip.Unusable, "%s loopback %s: binding it fails with %s", f.Name, f.Loopback, errno.Describe(err))
 	}
 }
 
@@ -93,15 +95,18 @@ func Open(f Family, typ int) *Socket {
 // open is socket(2) with close-on-exec, tracked for cleanup.
 func open(domain, typ int, what string) *Socket {
 	GinkgoHelper()
-	fds, err := cloexec(func() ([]int, error) {
-		fd, err := unix.Socket(domain, typ, 0)
-		if err != nil {
-			return nil, err
-		}
-		return []int{fd}, nil
-	})
+	fd, err := socket(domain, typ)
 	Expect(err).NotTo(HaveOccurred(), "socket() for a %s", what)
-	return &Socket{FD: Track(fds[0], what), Type: typ}
+	return &Socket{FD: Track(fd, what), Type: typ}
+}
+
+// socket is socket(2) with close-on-exec; the caller owns the descriptor.
+func socket(domain, typ int) (int, error) {
+	fds, err := cloexec("socket", func() ([]int, error) { return one(unix.Socket(domain, typ, 0)) })
+	if err != nil {
+		return -1, err
+	}
+	return fds[0], nil
 }
 
 // OpenIn makes a socket like Open, but socket(2) runs through in, which may run it on a
@@ -111,13 +116,9 @@ func OpenIn(in func(func() error) error, where string, f Family, typ int) *Socke
 	GinkgoHelper()
 	what := fmt.Sprintf("%s/%s socket on %s", proto(typ), f.Name, where)
 	var fd int
-	err := in(func() error {
-		fds, err := cloexec(func() ([]int, error) {
-			n, err := unix.Socket(f.Domain, typ, 0)
-			return []int{n}, err
-		})
-		fd = fds[0]
-		return os.NewSyscallError("socket", err)
+	err := in(func() (err error) {
+		fd, err = socket(f.Domain, typ)
+		return err
 	})
 	Expect(err).NotTo(HaveOccurred(), "socket() for a %s", what)
 	return &Socket{FD: Track(fd, what), Family: f, Type: typ}
@@ -132,7 +133,7 @@ func UDP(f Family) *Socket { GinkgoHelper(); return Open(f, unix.SOCK_DGRAM) }
 // UnixPair makes a connected pair of Unix-domain sockets of type typ.
 func UnixPair(typ int) (a, b *Socket) {
 	GinkgoHelper()
-	fds, err := cloexec(func() ([]int, error) {
+	fds, err := cloexec("socketpair", func() ([]int, error) {
 		p, err := unix.Socketpair(unix.AF_UNIX, typ, 0)
 		return p[:], err
 	})
@@ -223,8 +224,8 @@ func (s *Socket) ConnectBlocking(to netip.AddrPort, within time.Duration) error 
 // AwaitConnect waits at most within for a non-blocking connect to finish, with poll(2).
 // done is false while it is still in progress; err is the connect's outcome (SO_ERROR).
 func AwaitConnect(fd int, within time.Duration) (done bool, err error) {
-	ready, err := pollFor(fd, unix.POLLOUT, within)
-	if err != nil || !ready {
+	revents, err := Poll(fd, unix.POLLOUT, within)
+	if err != nil || revents == 0 {
 		return false, err
 	}
 	soErr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
@@ -237,39 +238,16 @@ func AwaitConnect(fd int, within time.Duration) (done bool, err error) {
 	return true, nil
 }
 
-// pollFor waits, at most within, until fd reports one of events (or an error or hang-up).
-func pollFor(fd int, events int16, within time.Duration) (bool, error) {
-	deadline := time.Now().Add(within)
-	for {
-		left := time.Until(deadline)
-		if left < 0 {
-			left = 0
-		}
-		p := []unix.PollFd{{Fd: int32(fd), Events: events}}
-		n, err := unix.Poll(p, int((left+time.Millisecond-1)/time.Millisecond))
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		if err != nil {
-			return false, os.NewSyscallError("poll", err)
-		}
-		return n > 0, nil
-	}
-}
-
 // Accept calls accept(2) once and returns the child socket or the kernel's error.
 func (s *Socket) Accept() (*Socket, error) {
 	var peer unix.Sockaddr
-	fds, err := cloexec(func() ([]int, error) {
+	fds, err := cloexec("accept", func() ([]int, error) {
 		nfd, sa, err := unix.Accept(s.Num)
-		if err != nil {
-			return nil, err
-		}
 		peer = sa
-		return []int{nfd}, nil
+		return []int{nfd}, err
 	})
 	if err != nil {
-		return nil, os.NewSyscallError("accept", err)
+		return nil, err
 	}
 	what := fmt.Sprintf("accepted TCP/%s socket from %s", s.Family.Name, sockaddr.String(peer))
 	return &Socket{FD: Track(fds[0], what), Family: s.Family, Type: s.Type}, nil
@@ -278,9 +256,9 @@ func (s *Socket) Accept() (*Socket, error) {
 // AcceptWithin waits at most within for a queued connection and accepts it.
 func (s *Socket) AcceptWithin(within time.Duration) *Socket {
 	GinkgoHelper()
-	ready, err := pollFor(s.Num, unix.POLLIN, within)
+	revents, err := Poll(s.Num, unix.POLLIN, within)
 	Expect(err).NotTo(HaveOccurred())
-	Expect(ready).To(BeTrue(), "no connection was queued on %s within %v", s, within)
+	Expect(revents).NotTo(BeZero(), "no connection was queued on %s within %v", s, within)
 	c, err := s.Accept()
 	Expect(err).NotTo(HaveOccurred(), "accept on %s", s)
 	return c
@@ -327,12 +305,12 @@ func (f *FD) ReadWithin(n int, within time.Duration) []byte {
 	var got []byte
 	buf := make([]byte, n)
 	for len(got) < n {
-		ready, err := pollFor(f.Num, unix.POLLIN, time.Until(deadline))
+		revents, err := Poll(f.Num, unix.POLLIN, time.Until(deadline))
 		Expect(err).NotTo(HaveOccurred())
-		if !ready {
+		if revents == 0 {
 			break
 		}
-		k, err := unix.Read(f.Num, buf[:n-len(got)])
+		k, err := f.Read(buf[:n-len(got)])
 		Expect(err).NotTo(HaveOccurred(), "read on %s", f)
 		if k == 0 {
 			break // EOF
@@ -346,13 +324,13 @@ func (f *FD) ReadWithin(n int, within time.Duration) []byte {
 // on a UDP socket. It returns nothing if nothing arrived.
 func (f *FD) ReadOnce(within time.Duration) []byte {
 	GinkgoHelper()
-	ready, err := pollFor(f.Num, unix.POLLIN, within)
+	revents, err := Poll(f.Num, unix.POLLIN, within)
 	Expect(err).NotTo(HaveOccurred())
-	if !ready {
+	if revents == 0 {
 		return nil
 	}
 	buf := make([]byte, 65536)
-	n, err := unix.Read(f.Num, buf)
+	n, err := f.Read(buf)
 	Expect(err).NotTo(HaveOccurred(), "read on %s", f)
 	return buf[:n]
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
 
@@ -32,6 +33,7 @@ var (
 // Run runs the suite of the calling package. Call it from the package's single Test function.
 func Run(t *testing.T, description string) {
 	t.Helper()
+	GinkgoHelper() // the nodes made here point at the suite's own file
 	root, err := repo.Root()
 	if err != nil {
 		t.Fatal(err)
@@ -98,32 +100,38 @@ func checkSpec() {
 	})
 }
 
-// Claim labels a spec (or a container of specs) with the claim it checks.
-func Claim(id string) Labels { return Label(catalog.LabelPrefix + id) }
+// Checks labels a spec (or a container of specs) with the ID of the claim it checks.
+func Checks(id string) Labels { return Label(catalog.LabelPrefix + id) }
 
 // Evidence records what the kernel did, for the claims table and `ginkgo -v`.
 func Evidence(format string, args ...any) { report.Evidence(format, args...) }
 
-// Expected decodes the running OS's expectation key of the current spec's claim into out.
-// Where the catalog gives none for this OS the spec is skipped with that reason.
-func Expected(key string, out any) {
+// Expected returns the running OS's expectations of type T (one of the types
+// helpers/catalog declares in Expectations), which the catalog checked when it loaded: every
+// key present and of its type. A spec may read only its own claim's expectations; a table
+// may read them to make its entries (listen.backlog's backlogs).
+func Expected[T any]() T {
 	GinkgoHelper()
-	cl, err := claims.ClaimOf(CurrentSpecReport().Labels())
+	v, cl, err := catalog.Expected[T](claims, runtime.GOOS)
 	Expect(err).NotTo(HaveOccurred())
-	found, err := cl.Expected(runtime.GOOS, key, out)
-	Expect(err).NotTo(HaveOccurred())
-	if !found {
-		Skip(fmt.Sprintf("%s gives no expect.%s.%s for claim %s", claims.File, runtime.GOOS, key, cl.ID))
+	if spec := CurrentSpecReport(); spec.LeafNodeType == types.NodeTypeIt {
+		Expect(spec.Labels()).To(ContainElement(catalog.LabelPrefix+cl.ID), "a spec reads only its own claim's expectations; %T are claim %s's", v, cl.ID)
 	}
+	return v
 }
 
-// InProgressWindow is how long a connect must stay in progress to count as waiting (profile).
-func InProgressWindow() time.Duration { return current.InProgressWindow.Duration }
+// MustHappenWithin bounds anything that must happen: a connect that must complete, bytes
+// that must arrive (profile must_happen_within).
+func MustHappenWithin() time.Duration { return current.MustHappenWithin.Duration }
 
-// CompleteWithin bounds anything that must happen, e.g. a connect that must complete (profile).
-func CompleteWithin() time.Duration { return current.CompleteWithin.Duration }
+// MustNotHappenFor is how long a spec watches for something that must not happen: a
+// connect that must stay in progress, a datagram that must not arrive (profile
+// must_not_happen_for).
+func MustNotHappenFor() time.Duration { return current.MustNotHappenFor.Duration }
 
-// Families are the table entries for claims about TCP and UDP: each runs over IPv4 and IPv6.
+// Families are the table entries for claims about TCP and UDP: each runs over IPv4 and
+// IPv6. The entries point at the caller's line, so each spec's location is in its own file.
 func Families() []TableEntry {
+	GinkgoHelper()
 	return []TableEntry{Entry("IPv4", sock.IPv4), Entry("IPv6", sock.IPv6)}
 }

@@ -1,9 +1,6 @@
 package descriptors
 
 import (
-	"errors"
-	"time"
-
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
@@ -19,32 +16,29 @@ type pair struct {
 	kind uint32 // what fstat must report for both
 }
 
-var _ = Describe("the file descriptor functions work on a socket as on a file", suite.Claim("fd.file-ops"), func() {
+var _ = Describe("the file descriptor functions work on a socket as on a file", suite.Checks("fd.file-ops"), func() {
 	DescribeTable("read, write, readv, writev, dup, dup2, fcntl, fstat, poll and close behave as on a pipe",
 		func(open func() pair) {
 			p := open()
-			within := suite.CompleteWithin()
+			within := suite.MustHappenWithin()
 
 			By("fstat")
 			Expect(p.w.Kind()).To(Equal(p.kind), "fstat on %v", p.w)
 			Expect(p.r.Kind()).To(Equal(p.kind), "fstat on %v", p.r)
 
 			By("poll: nothing to read, then POLLIN once bytes are written")
-			Expect(readable(p.r, 0)).To(BeFalse(), "poll on %v before any write", p.r)
-			p.w.Write([]byte("hello"))
-			Expect(readable(p.r, within)).To(BeTrue(), "poll on %v after a write", p.r)
+			Expect(p.r.Readable(0)).To(BeFalse(), "poll on %v before any write", p.r)
+			p.w.WriteAll([]byte("hello"))
+			Expect(p.r.Readable(within)).To(BeTrue(), "poll on %v after a write", p.r)
 
 			By("read")
 			Expect(string(p.r.ReadWithin(5, within))).To(Equal("hello"))
 
 			By("writev and readv")
 			n, err := p.w.Writev([][]byte{[]byte("ab"), []byte("cde")})
-			if errors.Is(err, errors.ErrUnsupported) {
-				Skip(err.Error())
-			}
 			Expect(err).To(SucceedSyscall())
 			Expect(n).To(Equal(5))
-			Expect(readable(p.r, within)).To(BeTrue())
+			Expect(p.r.Readable(within)).To(BeTrue())
 			two, three := make([]byte, 2), make([]byte, 3)
 			n, err = p.r.Readv([][]byte{two, three})
 			Expect(err).To(SucceedSyscall())
@@ -52,24 +46,23 @@ var _ = Describe("the file descriptor functions work on a socket as on a file", 
 			Expect([]string{string(two), string(three)}).To(Equal([]string{"ab", "cde"}))
 
 			By("dup: a second number for the same open socket")
-			d, err := unix.Dup(p.w.Num)
+			dup, err := p.w.Dup()
 			Expect(err).To(SucceedSyscall())
-			dup := sock.Track(d, "dup of "+p.w.What)
 			Expect(dup.Num).NotTo(Equal(p.w.Num))
-			dup.Write([]byte("via dup"))
+			dup.WriteAll([]byte("via dup"))
 			Expect(string(p.r.ReadWithin(7, within))).To(Equal("via dup"))
 			Expect(dup.Close()).To(Succeed())
 
 			By("dup2: a chosen number now names the socket")
 			target, _ := sock.TempFile("")
-			Expect(unix.Dup2(p.w.Num, target.Num)).To(SucceedSyscall())
+			Expect(p.w.Dup2(target)).To(SucceedSyscall())
 			Expect(target.Kind()).To(Equal(p.kind), "after dup2, fd %d is no longer the file", target.Num)
-			target.Write([]byte("via dup2"))
+			target.WriteAll([]byte("via dup2"))
 			Expect(string(p.r.ReadWithin(8, within))).To(Equal("via dup2"))
 
 			By("fcntl: O_NONBLOCK makes an empty read fail with EAGAIN")
 			Expect(unix.SetNonblock(p.r.Num, true)).To(Succeed())
-			_, err = unix.Read(p.r.Num, make([]byte, 1))
+			_, err = p.r.Read(make([]byte, 1))
 			Expect(err).To(FailWithErrno(unix.EAGAIN), "read on an empty non-blocking %v", p.r)
 
 			By("fcntl: FD_CLOEXEC can be set and cleared")
@@ -82,17 +75,19 @@ var _ = Describe("the file descriptor functions work on a socket as on a file", 
 			By("close: the reader sees end of file once every writer's number is closed")
 			Expect(target.Close()).To(Succeed())
 			Expect(p.w.Close()).To(Succeed())
-			Expect(readable(p.r, within)).To(BeTrue(), "poll on %v after the writer closed", p.r)
-			Expect(unix.Read(p.r.Num, make([]byte, 1))).To(Equal(0), "read after close: 0 bytes is end of file")
+			Expect(p.r.Readable(within)).To(BeTrue(), "poll on %v after the writer closed", p.r)
+			n, err = p.r.Read(make([]byte, 1))
+			Expect(err).To(SucceedSyscall())
+			Expect(n).To(Equal(0), "read after close: 0 bytes is end of file")
 
 			suite.Evidence("%s: read/write, readv/writev, dup, dup2, O_NONBLOCK → EAGAIN, FD_CLOEXEC, fstat, poll, close → EOF", CurrentSpecReport().LeafNodeText)
 		},
 		Entry("TCP/IPv4, connected", func() pair {
-			c := sock.Connected(sock.IPv4, suite.CompleteWithin())
+			c := sock.Connected(sock.IPv4, suite.MustHappenWithin())
 			return pair{c.Client.FD, c.Server.FD, unix.S_IFSOCK}
 		}),
 		Entry("TCP/IPv6, connected", func() pair {
-			c := sock.Connected(sock.IPv6, suite.CompleteWithin())
+			c := sock.Connected(sock.IPv6, suite.MustHappenWithin())
 			return pair{c.Client.FD, c.Server.FD, unix.S_IFSOCK}
 		}),
 		Entry("Unix stream socket pair", func() pair {
@@ -105,13 +100,3 @@ var _ = Describe("the file descriptor functions work on a socket as on a file", 
 		}),
 	)
 })
-
-// readable polls fd for at most d: true once a read would not block, because bytes
-// arrived (POLLIN) or every writer is gone (POLLHUP, which pipes report at end of file).
-func readable(fd *sock.FD, d time.Duration) bool {
-	GinkgoHelper()
-	p := []unix.PollFd{{Fd: int32(fd.Num), Events: unix.POLLIN}}
-	n, err := unix.Poll(p, int(d/time.Millisecond))
-	Expect(err).To(SucceedSyscall())
-	return n == 1 && p[0].Revents&(unix.POLLIN|unix.POLLHUP) != 0
-}

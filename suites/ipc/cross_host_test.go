@@ -15,10 +15,10 @@ import (
 
 // The hosts are Linux network namespaces on one bridged segment (helpers/hosts): each has
 // its own interfaces, addresses, loopback and port space, as separate computers do.
-var _ = Describe("a socket connects processes on different computers", suite.Claim("ipc.cross-host"), Label("needs:root"), func() {
+var _ = Describe("a socket connects processes on different computers", suite.Checks("ipc.cross-host"), Label("needs:root"), func() {
 	DescribeTable("a client on host A reaches a server on host B by B's address; B's child socket has A as its peer",
 		func(f sock.Family) {
-			within := suite.CompleteWithin()
+			within := suite.MustHappenWithin()
 			n := hosts.New("A", "B")
 			a, b := n.Hosts[0], n.Hosts[1]
 			server := netip.AddrPortFrom(b.Addr(f), 3000)
@@ -37,9 +37,9 @@ var _ = Describe("a socket connects processes on different computers", suite.Cla
 			Expect(child.Local()).To(Equal(server), "the child socket's local address is host B's, with the server's port")
 			Expect(child.Peer()).To(Equal(client), "the child socket's peer is the client on host A")
 
-			c.Write([]byte("hello from A"))
+			c.WriteAll([]byte("hello from A"))
 			Expect(string(child.ReadWithin(12, within))).To(Equal("hello from A"))
-			child.Write([]byte("hello from B"))
+			child.WriteAll([]byte("hello from B"))
 			Expect(string(c.ReadWithin(12, within))).To(Equal("hello from B"))
 			suite.Evidence("%s: host A (net ns %d) connected to %s on host B (net ns %d); B's child socket: local %s, peer %s; bytes both ways; A's own loopback port 3000 → ECONNREFUSED",
 				f.Name, a.NetNS, server, b.NetNS, child.Local(), client)
@@ -48,7 +48,7 @@ var _ = Describe("a socket connects processes on different computers", suite.Cla
 	)
 })
 
-var _ = Describe("a pipe cannot be reached from another computer", suite.Claim("ipc.cross-host"), func() {
+var _ = Describe("a pipe cannot be reached from another computer", suite.Checks("ipc.cross-host"), func() {
 	It("a pipe has no address that a client on another host could connect to", func() {
 		r, w := sock.Pipe()
 		for _, fd := range []*sock.FD{r, w} {

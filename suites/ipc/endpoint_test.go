@@ -13,10 +13,10 @@ import (
 	"sockspec/helpers/suite"
 )
 
-var _ = Describe("a socket is one application's communication endpoint", suite.Claim("socket.endpoint"), func() {
+var _ = Describe("a socket is one application's communication endpoint", suite.Checks("socket.endpoint"), func() {
 	DescribeTable("a TCP and a UDP socket on the same port number are two endpoints; each gets only its own traffic",
 		func(f sock.Family) {
-			within, window := suite.CompleteWithin(), suite.InProgressWindow()
+			within, watch := suite.MustHappenWithin(), suite.MustNotHappenFor()
 			tcp := sock.Listener(f, 4)
 			port := tcp.Local()
 			udp := sock.UDP(f)
@@ -25,11 +25,11 @@ var _ = Describe("a socket is one application's communication endpoint", suite.C
 			c := sock.Dial(f, port)
 			Expect(c).To(CompleteWithin(within))
 			Expect(tcp.AcceptWithin(within).Peer()).To(Equal(c.Local()), "the TCP connection reaches the TCP socket")
-			Expect(udp.ReadOnce(window)).To(BeEmpty(), "the UDP socket on the same port sees nothing of it")
+			Expect(udp.ReadOnce(watch)).To(BeEmpty(), "the UDP socket on the same port sees nothing of it")
 
 			sender := sock.UDP(f)
 			Expect(sender.Connect(port)).To(SucceedSyscall())
-			sender.Write([]byte("datagram"))
+			sender.WriteAll([]byte("datagram"))
 			Expect(string(udp.ReadOnce(within))).To(Equal("datagram"), "the datagram reaches the UDP socket")
 			_, err := tcp.Accept()
 			Expect(err).To(FailWithErrno(unix.EAGAIN), "the TCP listener gets no connection from a datagram")
@@ -40,7 +40,7 @@ var _ = Describe("a socket is one application's communication endpoint", suite.C
 
 	DescribeTable("a port no socket owns is refused: the host as a whole takes nothing",
 		func(f sock.Family) {
-			within := suite.CompleteWithin()
+			within := suite.MustHappenWithin()
 			// A port that was free a moment ago: the kernel handed it out and took it back.
 			probe := sock.TCP(f)
 			addr := probe.BindLoopback()
@@ -51,10 +51,10 @@ var _ = Describe("a socket is one application's communication endpoint", suite.C
 			// reports on its next call.
 			u := sock.UDP(f)
 			Expect(u.Connect(addr)).To(SucceedSyscall())
-			u.Write([]byte("anyone?"))
+			u.WriteAll([]byte("anyone?"))
 			u.SetNonblock(true)
 			var err error
-			Eventually(func() error { _, err = unix.Read(u.Num, make([]byte, 8)); return err }).
+			Eventually(func() error { _, err = u.Read(make([]byte, 8)); return err }).
 				WithTimeout(within).WithPolling(5 * time.Millisecond).
 				ShouldNot(MatchError(unix.EAGAIN))
 			Expect(err).To(FailWithErrno(unix.ECONNREFUSED), "read on a UDP socket connected to %s", addr)
@@ -64,7 +64,7 @@ var _ = Describe("a socket is one application's communication endpoint", suite.C
 	)
 
 	It("a Unix-domain socket's endpoint is a path: a connect reaches the socket bound there, and only while it is", func() {
-		within := suite.CompleteWithin()
+		within := suite.MustHappenWithin()
 		path := filepath.Join(sock.ShortTempDir(), "endpoint.sock")
 		l := sock.UnixSocket(unix.SOCK_STREAM)
 		Expect(l.BindPath(path)).To(SucceedSyscall())

@@ -15,9 +15,9 @@ import (
 
 // The tutorial lists message queues and shared memory with pipes as IPC inside one computer.
 // Each test host has its own IPC namespace, as a separate computer has its own SysV IPC.
-var _ = Describe("SysV IPC stays inside one computer", suite.Claim("ipc.local-only"), Label("needs:root"), func() {
+var _ = Describe("SysV IPC stays inside one computer", suite.Checks("ipc.local-only"), Label("needs:root"), func() {
 	It("a shared memory segment made on host A is not there on host B, while a socket connects A and B", func() {
-		within := suite.CompleteWithin()
+		within := suite.MustHappenWithin()
 		n := hosts.New("A", "B")
 		a, b := n.Hosts[0], n.Hosts[1]
 		const key, msg = 3000, "hello in shared memory"
@@ -47,7 +47,7 @@ var _ = Describe("SysV IPC stays inside one computer", suite.Claim("ipc.local-on
 		c := a.Socket(sock.IPv4, unix.SOCK_STREAM)
 		Expect(c.ConnectBlocking(server, within)).To(Succeed(), "connect from host A to %s on host B", server)
 		child := l.AcceptWithin(within)
-		c.Write([]byte(msg))
+		c.WriteAll([]byte(msg))
 		Expect(string(child.ReadWithin(len(msg), within))).To(Equal(msg))
 
 		suite.Evidence("SysV shm key %d on host A (IPC ns %d) → id %d holding %q; on host B (IPC ns %d): shmget(key) → ENOENT, shmctl(id) → EINVAL; a TCP socket from A to %s on B carried the same bytes",

@@ -12,12 +12,12 @@ import (
 	"sockspec/helpers/suite"
 )
 
-var _ = Describe("pipes and FIFOs connect processes inside one computer", suite.Claim("ipc.local-only"), func() {
+var _ = Describe("pipes and FIFOs connect processes inside one computer", suite.Checks("ipc.local-only"), func() {
 	It("a pipe carries bytes from a child process to its parent", func() {
 		r, w := sock.Pipe()
 		child.Run([]int{w.Num}, "write-fd", "3", "hello through a pipe")
 		Expect(w.Close()).To(Succeed()) // so the read below ends at end of file
-		Expect(string(r.ReadWithin(64, suite.CompleteWithin()))).To(Equal("hello through a pipe"))
+		Expect(string(r.ReadWithin(64, suite.MustHappenWithin()))).To(Equal("hello through a pipe"))
 		suite.Evidence("pipe: a child process wrote %q, the parent read it", "hello through a pipe")
 	})
 
@@ -30,7 +30,7 @@ var _ = Describe("pipes and FIFOs connect processes inside one computer", suite.
 		Expect(err).To(SucceedSyscall())
 		r := sock.Track(n, "FIFO read end")
 		child.Run(nil, "write-fifo", path, "hello through a FIFO")
-		Expect(string(r.ReadWithin(64, suite.CompleteWithin()))).To(Equal("hello through a FIFO"))
+		Expect(string(r.ReadWithin(64, suite.MustHappenWithin()))).To(Equal("hello through a FIFO"))
 		suite.Evidence("FIFO %s: a child process wrote %q, this process read it", path, "hello through a FIFO")
 	})
 

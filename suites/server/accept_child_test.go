@@ -7,15 +7,16 @@ import (
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
 
+	"sockspec/helpers/catalog"
 	. "sockspec/helpers/matchers"
 	"sockspec/helpers/sock"
 	"sockspec/helpers/suite"
 )
 
-var _ = Describe("accept() makes a new child socket for the connection", suite.Claim("accept.child-socket"), func() {
+var _ = Describe("accept() makes a new child socket for the connection", suite.Checks("accept.child-socket"), func() {
 	DescribeTable("the child is a new descriptor that is not listening; the listener still is",
 		func(f sock.Family) {
-			c := sock.Connected(f, suite.CompleteWithin())
+			c := sock.Connected(f, suite.MustHappenWithin())
 			Expect(c.Server.Num).NotTo(Equal(c.Listener.Num), "accept() returned the listener's own descriptor")
 			Expect(c.Server.Kind()).To(Equal(uint32(unix.S_IFSOCK)))
 			Expect(c.Listener.Int(unix.SOL_SOCKET, unix.SO_ACCEPTCONN)).To(Equal(1), "SO_ACCEPTCONN on the listener")
@@ -30,13 +31,13 @@ var _ = Describe("accept() makes a new child socket for the connection", suite.C
 
 	DescribeTable("closing the listener leaves the accepted child working",
 		func(f sock.Family) {
-			within := suite.CompleteWithin()
+			within := suite.MustHappenWithin()
 			c := sock.Connected(f, within)
 			addr := c.Listener.Local()
 			Expect(c.Listener.Close()).To(Succeed())
-			c.Client.Write([]byte("still here?"))
+			c.Client.WriteAll([]byte("still here?"))
 			Expect(string(c.Server.ReadWithin(11, within))).To(Equal("still here?"))
-			c.Server.Write([]byte("yes"))
+			c.Server.WriteAll([]byte("yes"))
 			Expect(string(c.Client.ReadWithin(3, within))).To(Equal("yes"))
 			// Control: the listener is really gone, new clients are refused.
 			Expect(sock.TCP(f).ConnectWithin(addr, within)).To(FailWithErrno(unix.ECONNREFUSED), "a new client after the listener closed")
@@ -47,9 +48,8 @@ var _ = Describe("accept() makes a new child socket for the connection", suite.C
 
 	DescribeTable("whether the child inherits the listener's O_NONBLOCK differs per OS (fixtures/claims.yaml)",
 		func(f sock.Family) {
-			var inherits bool
-			suite.Expected("child_inherits_nonblock", &inherits)
-			c := sock.Connected(f, suite.CompleteWithin()) // the listener is non-blocking
+			inherits := suite.Expected[catalog.ChildSocket]().ChildInheritsNonblock
+			c := sock.Connected(f, suite.MustHappenWithin()) // the listener is non-blocking
 			Expect(c.Listener.Nonblocking()).To(BeTrue())
 			Expect(c.Server.Nonblocking()).To(Equal(inherits), "O_NONBLOCK on a child of a non-blocking listener (%s: inherits %v)", runtime.GOOS, inherits)
 			suite.Evidence("%s: child of a non-blocking listener has O_NONBLOCK %v (%s)", f.Name, c.Server.Nonblocking(), runtime.GOOS)

@@ -10,10 +10,10 @@ import (
 	"sockspec/helpers/suite"
 )
 
-var _ = Describe("accept() takes the waiting connections out of the queue", suite.Claim("accept.dequeues"), func() {
+var _ = Describe("accept() takes the waiting connections out of the queue", suite.Checks("accept.dequeues"), func() {
 	DescribeTable("accept() returns queued connections in arrival order, with the client's address as peer",
 		func(f sock.Family) {
-			within := suite.CompleteWithin()
+			within := suite.MustHappenWithin()
 			l := sock.Listener(f, 8)
 			clients := connectClients(f, l, 4)
 			var ports []uint16
@@ -32,8 +32,8 @@ var _ = Describe("accept() takes the waiting connections out of the queue", suit
 			l := sock.Listener(f, 8) // non-blocking
 			_, err := l.Accept()
 			Expect(err).To(FailWithErrno(unix.EAGAIN), "accept on %s with nobody queued", l)
-			Expect(sock.Dial(f, l.Local())).To(CompleteWithin(suite.CompleteWithin()))
-			l.AcceptWithin(suite.CompleteWithin())
+			Expect(sock.Dial(f, l.Local())).To(CompleteWithin(suite.MustHappenWithin()))
+			l.AcceptWithin(suite.MustHappenWithin())
 			suite.Evidence("%s: empty queue → EAGAIN; one client queued → accepted", f.Name)
 		},
 		suite.Families(),

@@ -8,13 +8,14 @@ import (
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
 
+	"sockspec/helpers/catalog"
 	"sockspec/helpers/errno"
 	. "sockspec/helpers/matchers"
 	"sockspec/helpers/sock"
 	"sockspec/helpers/suite"
 )
 
-var _ = Describe("bind() fails when another socket uses the port", suite.Claim("bind.addrinuse"), func() {
+var _ = Describe("bind() fails when another socket uses the port", suite.Checks("bind.addrinuse"), func() {
 	DescribeTable("a second socket binding an address and port in use gets EADDRINUSE",
 		func(f sock.Family, typ int, listen bool, firstOnWildcard bool) {
 			first := sock.Open(f, typ)
@@ -68,11 +69,7 @@ var _ = Describe("bind() fails when another socket uses the port", suite.Claim("
 
 	Describe("SO_REUSEADDR follows each OS's own rules (fixtures/claims.yaml)", func() {
 		It("both sockets with SO_REUSEADDR on the same address, neither listening", func() {
-			var want struct {
-				Bind         string `yaml:"bind"`
-				SecondListen string `yaml:"second_listen"`
-			}
-			suite.Expected("reuseaddr_same_address", &want)
+			want := suite.Expected[catalog.AddrInUse]().ReuseaddrSameAddress
 			a, b := sock.TCP(sock.IPv4), sock.TCP(sock.IPv4)
 			a.SetInt(unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
 			b.SetInt(unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
@@ -90,8 +87,7 @@ var _ = Describe("bind() fails when another socket uses the port", suite.Claim("
 		})
 
 		It("a socket with SO_REUSEADDR on 127.0.0.1:P while 0.0.0.0:P listens", func() {
-			var want string
-			suite.Expected("reuseaddr_specific_under_wildcard_listener", &want)
+			want := suite.Expected[catalog.AddrInUse]().ReuseaddrSpecificUnderWildcardListener
 			// The rule needs a wildcard listener: it listens at a kernel-chosen port for this
 			// spec only and never accepts.
 			wild := sock.TCP(sock.IPv4)
@@ -107,15 +103,13 @@ var _ = Describe("bind() fails when another socket uses the port", suite.Claim("
 	})
 })
 
-// expectOutcome checks err against the catalog's word for it: "ok" or an errno name.
-func expectOutcome(err error, want string, what string, args ...any) {
+// expectOutcome checks err against the catalog's outcome for this OS: ok, or an errno.
+func expectOutcome(err error, want catalog.Outcome, what string, args ...any) {
 	GinkgoHelper()
-	desc := append([]any{what + " (catalog for " + runtime.GOOS + ": " + want + ")"}, args...)
-	if want == "ok" {
+	desc := append([]any{what + " (fixtures/claims.yaml for " + runtime.GOOS + ": " + string(want) + ")"}, args...)
+	if want.OK() {
 		Expect(err).To(SucceedSyscall(), desc...)
 		return
 	}
-	e, perr := errno.Parse(want)
-	Expect(perr).NotTo(HaveOccurred(), "fixtures/claims.yaml: bind.addrinuse")
-	Expect(err).To(FailWithErrno(e), desc...)
+	Expect(err).To(FailWithErrno(want.Errno()), desc...)
 }

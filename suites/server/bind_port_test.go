@@ -13,7 +13,7 @@ import (
 	"sockspec/helpers/suite"
 )
 
-var _ = Describe("bind() decides the socket's port", suite.Claim("bind.assigns-port"), func() {
+var _ = Describe("bind() decides the socket's port", suite.Checks("bind.assigns-port"), func() {
 	DescribeTable("bind() to port 0 makes the kernel pick a port from the live ephemeral range",
 		func(f sock.Family, typ int) {
 			lo, hi, source, err := sock.EphemeralRange()
@@ -54,15 +54,32 @@ var _ = Describe("bind() decides the socket's port", suite.Claim("bind.assigns-p
 		suite.Families(),
 	)
 
+	DescribeTable("listen() on a socket never bound binds it to the wildcard address and an ephemeral port first",
+		func(f sock.Family) {
+			lo, hi, source, err := sock.EphemeralRange()
+			Expect(err).NotTo(HaveOccurred(), "reading the ephemeral range from %s", source)
+			s := sock.TCP(f)
+			Expect(s.Local()).To(Equal(netip.AddrPortFrom(f.Any, 0)), "getsockname before listen()")
+			Expect(s.Listen(1)).To(SucceedSyscall())
+			got := s.Local()
+			Expect(got.Addr()).To(Equal(f.Any))
+			Expect(int(got.Port())).To(And(BeNumerically(">=", lo), BeNumerically("<=", hi)),
+				"port chosen by listen() for %s, against the range %d-%d of %s", s, lo, hi, source)
+			suite.Evidence("%s: listen without bind → local %s (range %d-%d)", f.Name, got, lo, hi)
+		},
+		suite.Families(),
+	)
+
 	DescribeTable("connect() on a socket never bound binds it to an ephemeral port first",
 		func(f sock.Family) {
 			lo, hi, source, err := sock.EphemeralRange()
 			Expect(err).NotTo(HaveOccurred(), "reading the ephemeral range from %s", source)
-			c := sock.Connected(f, suite.CompleteWithin())
+			c := sock.Connected(f, suite.MustHappenWithin())
 			got := c.Client.Local()
 			Expect(got.Addr()).To(Equal(f.Loopback))
-			Expect(int(got.Port())).To(And(BeNumerically(">=", lo), BeNumerically("<=", hi)))
-			suite.Evidence("%s: connect without bind → local %s", f.Name, got)
+			Expect(int(got.Port())).To(And(BeNumerically(">=", lo), BeNumerically("<=", hi)),
+				"port chosen by connect() for %s, against the range %d-%d of %s", c.Client, lo, hi, source)
+			suite.Evidence("%s: connect without bind → local %s (range %d-%d)", f.Name, got, lo, hi)
 		},
 		suite.Families(),
 	)

@@ -17,12 +17,12 @@ import (
 // by port 3000. The hosts are Linux network namespaces with documentation addresses
 // (192.0.2.0/24, 2001:db8::/64) in place of the tutorial's 192.203.144.11; each host has its
 // own port space, so port 3000 is safe to use there.
-var _ = Describe("the IP address selects the host", suite.Claim("addr.ip-selects-host"), Label("needs:root"), func() {
+var _ = Describe("the IP address selects the host", suite.Checks("addr.ip-selects-host"), Label("needs:root"), func() {
 	const port = 3000
 
 	DescribeTable("hosts B and C both listen on port 3000; a client on A reaches each by its IP alone",
 		func(f sock.Family) {
-			within := suite.CompleteWithin()
+			within := suite.MustHappenWithin()
 			n := hosts.New("A", "B", "C")
 			a, b, c := n.Hosts[0], n.Hosts[1], n.Hosts[2]
 			// Both servers on the wildcard address: only the destination IP can tell them apart.

@@ -10,7 +10,7 @@ import (
 	"sockspec/helpers/suite"
 )
 
-var _ = Describe("after listen() the socket waits for clients", suite.Claim("listen.passive"), func() {
+var _ = Describe("after listen() the socket waits for clients", suite.Checks("listen.passive"), func() {
 	DescribeTable("SO_ACCEPTCONN is 0 before listen() and 1 after",
 		func(f sock.Family) {
 			s := sock.TCP(f)
@@ -34,11 +34,11 @@ var _ = Describe("after listen() the socket waits for clients", suite.Claim("lis
 
 	DescribeTable("bytes a client sends before accept() are there after it, also after the client closed",
 		func(f sock.Family) {
-			within := suite.CompleteWithin()
+			within := suite.MustHappenWithin()
 			l := sock.Listener(f, 4)
 			c := sock.Dial(f, l.Local())
 			Expect(c).To(CompleteWithin(within))
-			c.Write([]byte("early bird"))
+			c.WriteAll([]byte("early bird"))
 			Expect(c.Close()).To(Succeed())
 			child := l.AcceptWithin(within)
 			Expect(string(child.ReadWithin(64, within))).To(Equal("early bird"), "what the queued connection holds, then end of file")

@@ -9,13 +9,15 @@ import (
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
 
+	"sockspec/helpers/catalog"
 	"sockspec/helpers/errno"
 	. "sockspec/helpers/matchers"
+	"sockspec/helpers/skip"
 	"sockspec/helpers/sock"
 	"sockspec/helpers/suite"
 )
 
-var _ = Describe("socket() sets options but knows no peer", suite.Claim("socket.no-peer"), func() {
+var _ = Describe("socket() sets options but knows no peer", suite.Checks("socket.no-peer"), func() {
 	DescribeTable("a fresh socket has its type but no peer and no address",
 		func(f sock.Family, typ int) {
 			s := sock.Open(f, typ)
@@ -35,7 +37,7 @@ var _ = Describe("socket() sets options but knows no peer", suite.Claim("socket.
 		func(f sock.Family) {
 			d, err := sock.TCP(f).Domain()
 			if errors.Is(err, errors.ErrUnsupported) {
-				Skip("SO_DOMAIN does not exist on " + runtime.GOOS)
+				skip.Because(skip.OtherOS, "SO_DOMAIN does not exist on %s", runtime.GOOS)
 			}
 			Expect(err).To(SucceedSyscall())
 			Expect(d).To(Equal(f.Domain))
@@ -46,13 +48,10 @@ var _ = Describe("socket() sets options but knows no peer", suite.Claim("socket.
 
 	DescribeTable("writing to a fresh TCP socket fails, since it has no one to write to",
 		func(f sock.Family) {
-			var name string
-			suite.Expected("write_unconnected_tcp", &name)
-			want, err := errno.Parse(name)
-			Expect(err).NotTo(HaveOccurred(), "fixtures/claims.yaml: socket.no-peer write_unconnected_tcp")
-			_, err = unix.Write(sock.TCP(f).Num, []byte("x"))
-			Expect(err).To(FailWithErrno(want), "write on a fresh TCP/%s socket (%s expects %s)", f.Name, runtime.GOOS, name)
-			suite.Evidence("%s: write on a fresh TCP socket → %s", f.Name, name)
+			want := suite.Expected[catalog.NoPeer]().WriteUnconnectedTCP
+			_, err := sock.TCP(f).Write([]byte("x"))
+			Expect(err).To(FailWithErrno(want.Value()), "write on a fresh TCP/%s socket (fixtures/claims.yaml for %s: %s)", f.Name, runtime.GOOS, want)
+			suite.Evidence("%s: write on a fresh TCP socket → %s", f.Name, errno.Describe(err))
 		},
 		suite.Families(),
 	)
@@ -61,7 +60,7 @@ var _ = Describe("socket() sets options but knows no peer", suite.Claim("socket.
 	// constant answer of getpeername.
 	DescribeTable("once connected, getpeername names the server (control)",
 		func(f sock.Family) {
-			c := sock.Connected(f, suite.CompleteWithin())
+			c := sock.Connected(f, suite.MustHappenWithin())
 			Expect(c.Client.Peer()).To(Equal(c.Listener.Local()))
 			suite.Evidence("%s: after connect, getpeername → %s", f.Name, c.Listener.Local())
 		},

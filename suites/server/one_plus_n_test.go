@@ -28,11 +28,11 @@ func serverSockets(addr string) (listening, connected []fdtable.Entry) {
 	return listening, connected
 }
 
-var _ = Describe("a server is 1 listening socket plus N connected sockets", suite.Claim("accept.one-plus-n"), func() {
+var _ = Describe("a server is 1 listening socket plus N connected sockets", suite.Checks("accept.one-plus-n"), func() {
 	DescribeTable("after each accept(), the descriptor table holds 1 listener and one more connected socket on the server's port",
 		func(f sock.Family) {
 			const n = 3
-			within := suite.CompleteWithin()
+			within := suite.MustHappenWithin()
 			l := sock.Listener(f, n)
 			addr := l.Local().String()
 			connectClients(f, l, n)

@@ -10,10 +10,10 @@ import (
 	"sockspec/helpers/suite"
 )
 
-var _ = Describe("the port selects the application", suite.Claim("addr.port-selects-app"), func() {
+var _ = Describe("the port selects the application", suite.Checks("addr.port-selects-app"), func() {
 	DescribeTable("of two servers on one host, the one on the destination port gets the connection",
 		func(f sock.Family) {
-			within := suite.CompleteWithin()
+			within := suite.MustHappenWithin()
 			a, b := sock.Listener(f, 4), sock.Listener(f, 4)
 			for _, tc := range []struct{ to, other *sock.Socket }{{a, b}, {b, a}} {
 				c := sock.Dial(f, tc.to.Local())

@@ -15,10 +15,10 @@ import (
 // The tutorial infers that sockets can be "recycled". The kernel's answer: an unconnected
 // socket can be aimed anywhere, a connected TCP socket cannot be aimed again, a UDP socket
 // can, and what close() recycles is the descriptor number.
-var _ = Describe("a socket can be reused (qualified)", suite.Claim("socket.reuse"), func() {
+var _ = Describe("a socket can be reused (qualified)", suite.Checks("socket.reuse"), func() {
 	DescribeTable("a connected TCP socket cannot be re-aimed: connect again → EISCONN, bind → EINVAL",
 		func(f sock.Family) {
-			within := suite.CompleteWithin()
+			within := suite.MustHappenWithin()
 			first, other := sock.Listener(f, 1), sock.Listener(f, 1)
 			// A blocking connect: a non-blocking one on Linux leaves the socket layer in
 			// "connecting" until connect() is called again, and that call returns 0.
@@ -36,7 +36,7 @@ var _ = Describe("a socket can be reused (qualified)", suite.Claim("socket.reuse
 
 	DescribeTable("a UDP socket can be re-connected to another peer",
 		func(f sock.Family) {
-			within := suite.CompleteWithin()
+			within := suite.MustHappenWithin()
 			a, b := sock.UDP(f), sock.UDP(f)
 			aAddr, bAddr := a.BindLoopback(), b.BindLoopback()
 			u := sock.UDP(f)
@@ -44,25 +44,34 @@ var _ = Describe("a socket can be reused (qualified)", suite.Claim("socket.reuse
 			Expect(u.Peer()).To(Equal(aAddr))
 			Expect(u.Connect(bAddr)).To(SucceedSyscall(), "connect the UDP socket to a second peer")
 			Expect(u.Peer()).To(Equal(bAddr))
-			u.Write([]byte("to b"))
+			u.WriteAll([]byte("to b"))
 			Expect(string(b.ReadOnce(within))).To(Equal("to b"))
-			Expect(a.ReadOnce(suite.InProgressWindow())).To(BeEmpty(), "the first peer gets nothing after the re-connect")
+			Expect(a.ReadOnce(suite.MustNotHappenFor())).To(BeEmpty(), "the first peer gets nothing after the re-connect")
 			suite.Evidence("%s: UDP peer %s, then %s; the datagram went to the second", f.Name, aAddr, bAddr)
 		},
 		suite.Families(),
 	)
 
-	DescribeTable("close() recycles the descriptor number, not the socket",
+	DescribeTable("close() ends the socket; only its descriptor number can come back, on a new socket",
 		func(f sock.Family) {
-			c := sock.Connected(f, suite.CompleteWithin())
+			within := suite.MustHappenWithin()
+			c := sock.Connected(f, within)
 			n := c.Client.Num
 			Expect(c.Client.Close()).To(Succeed())
+			var st unix.Stat_t
+			Expect(unix.Fstat(n, &st)).To(FailWithErrno(unix.EBADF), "fstat on fd %d after close: the number names nothing now", n)
+			// The connection ended with the socket: the server's side reads end of file.
+			Expect(c.Server.Readable(within)).To(BeTrue(), "%s after the client closed", c.Server)
+			got, err := c.Server.Read(make([]byte, 1))
+			Expect(err).To(SucceedSyscall())
+			Expect(got).To(Equal(0), "read on %s after the client closed: end of file", c.Server)
+
 			fresh := sock.TCP(f)
-			Expect(fresh.Num).To(Equal(n), "the next socket() takes the lowest free number")
-			_, err := fresh.Peer()
-			Expect(err).To(FailWithErrno(unix.ENOTCONN), "the socket now at fd %d has no peer", n)
+			_, err = fresh.Peer()
+			Expect(err).To(FailWithErrno(unix.ENOTCONN), "the new socket (fd %d) has no peer", fresh.Num)
 			Expect(fresh.Local()).To(Equal(netip.AddrPortFrom(f.Any, 0)), "and no address")
-			suite.Evidence("%s: closed connected fd %d; socket() → fd %d with no peer (ENOTCONN) and address %s", f.Name, n, fresh.Num, fresh.Local())
+			suite.Evidence("%s: closed connected fd %d: fstat → EBADF, the server read end of file; socket() → fd %d with no peer (ENOTCONN) and address %s",
+				f.Name, n, fresh.Num, fresh.Local())
 		},
 		suite.Families(),
 	)

@@ -10,10 +10,10 @@ import (
 	"sockspec/helpers/suite"
 )
 
-var _ = Describe("a server prepares with socket(), bind(), listen(), accept()", suite.Claim("server.sequence"), func() {
+var _ = Describe("a server prepares with socket(), bind(), listen(), accept()", suite.Checks("server.sequence"), func() {
 	DescribeTable("the four calls in this order make a working server",
 		func(f sock.Family) {
-			within := suite.CompleteWithin()
+			within := suite.MustHappenWithin()
 			s := sock.TCP(f)                          // socket()
 			addr := s.BindLoopback()                  // bind()
 			Expect(s.Listen(4)).To(SucceedSyscall())  // listen()
@@ -21,9 +21,9 @@ var _ = Describe("a server prepares with socket(), bind(), listen(), accept()", 
 			Expect(client).To(CompleteWithin(within)) //
 			s.SetNonblock(true)                       // so a broken kernel fails the spec instead of hanging it
 			child := s.AcceptWithin(within)           // accept()
-			client.Write([]byte("ping"))
+			client.WriteAll([]byte("ping"))
 			Expect(string(child.ReadWithin(4, within))).To(Equal("ping"))
-			child.Write([]byte("pong"))
+			child.WriteAll([]byte("pong"))
 			Expect(string(client.ReadWithin(4, within))).To(Equal("pong"))
 			suite.Evidence("%s: socket → fd %d, bind → %s, listen, accept → fd %d; ping and pong exchanged", f.Name, s.Num, addr, child.Num)
 		},
@@ -37,9 +37,9 @@ var _ = Describe("a server prepares with socket(), bind(), listen(), accept()", 
 			_, err := s.Accept()
 			Expect(err).To(FailWithErrno(unix.EINVAL), "accept on a bound socket that is not listening")
 			Expect(s.Listen(1)).To(SucceedSyscall())
-			Expect(sock.Dial(f, addr)).To(CompleteWithin(suite.CompleteWithin()))
+			Expect(sock.Dial(f, addr)).To(CompleteWithin(suite.MustHappenWithin()))
 			s.SetNonblock(true)
-			s.AcceptWithin(suite.CompleteWithin())
+			s.AcceptWithin(suite.MustHappenWithin())
 			suite.Evidence("%s: accept before listen → EINVAL; after listen → a child socket", f.Name)
 		},
 		suite.Families(),
@@ -47,7 +47,7 @@ var _ = Describe("a server prepares with socket(), bind(), listen(), accept()", 
 
 	DescribeTable("connect() to a bound socket that is not listening is refused; after listen() it completes (control)",
 		func(f sock.Family) {
-			within := suite.CompleteWithin()
+			within := suite.MustHappenWithin()
 			s := sock.TCP(f)
 			addr := s.BindLoopback()
 			Expect(sock.TCP(f).ConnectWithin(addr, within)).To(FailWithErrno(unix.ECONNREFUSED), "connect to %s, bound but not listening", addr)

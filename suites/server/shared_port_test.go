@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"net/netip"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -14,32 +13,43 @@ import (
 
 // The tutorial guesses (and says it is not sure) that each accepted socket gets a port of
 // its own. It does not: the catalog records the guess as refuted and these specs show why.
-var _ = Describe("accepted sockets each get their own port (refuted)", suite.Claim("accept.shared-port"), func() {
+var _ = Describe("accepted sockets each get their own port (refuted)", suite.Checks("accept.shared-port"), func() {
 	DescribeTable("every child has the listener's port; only the peer differs, so each 4-tuple is unique",
 		func(f sock.Family) {
 			const clients = 4
-			within := suite.CompleteWithin()
+			within := suite.MustHappenWithin()
 			l := sock.Listener(f, clients)
 			server := l.Local()
-			connectClients(f, l, clients)
-			var childPorts, peerPorts []uint16
-			tuples := map[string]bool{}
+			var clientAddrs []netip.AddrPort
+			for _, c := range connectClients(f, l, clients) {
+				clientAddrs = append(clientAddrs, c.Local())
+			}
+			var locals, peers []netip.AddrPort
 			for range clients {
 				child := l.AcceptWithin(within)
-				local := child.Local()
-				Expect(local).To(Equal(netip.AddrPortFrom(f.Loopback, server.Port())),
-					"getsockname of an accepted child: the listener's port, with the concrete address")
 				peer, err := child.Peer()
-				Expect(err).To(SucceedSyscall())
-				tuple := fmt.Sprintf("%s ↔ %s", local, peer)
-				Expect(tuples).NotTo(HaveKey(tuple), "two children with the same 4-tuple")
-				tuples[tuple] = true
-				childPorts = append(childPorts, local.Port())
-				peerPorts = append(peerPorts, peer.Port())
+				Expect(err).To(SucceedSyscall(), "getpeername on %s", child)
+				locals, peers = append(locals, child.Local()), append(peers, peer)
 			}
-			Expect(tuples).To(HaveLen(clients))
-			suite.Evidence("%s: listener port %d; child ports: %v; peer ports: %v", f.Name, server.Port(), childPorts, peerPorts)
+			Expect(locals).To(HaveEach(netip.AddrPortFrom(f.Loopback, server.Port())),
+				"getsockname of each accepted child: the listener's port, with the concrete address")
+			Expect(peers).To(ConsistOf(clientAddrs), "getpeername of the children: each client once")
+			// The children's 4-tuples differ only by the client's port, so those must all differ.
+			ports := map[uint16]bool{}
+			for _, p := range peers {
+				ports[p.Port()] = true
+			}
+			Expect(ports).To(HaveLen(clients), "distinct client ports among the children's peers %v", peers)
+			suite.Evidence("%s: listener port %d; child ports: %v; peer ports: %v", f.Name, server.Port(), ports16(locals), ports16(peers))
 		},
 		suite.Families(),
 	)
 })
+
+func ports16(aps []netip.AddrPort) []uint16 {
+	out := make([]uint16, len(aps))
+	for i, ap := range aps {
+		out[i] = ap.Port()
+	}
+	return out
+}

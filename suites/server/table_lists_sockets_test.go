@@ -11,10 +11,10 @@ import (
 	"sockspec/helpers/suite"
 )
 
-var _ = Describe("the sockets are recorded in the descriptor table", suite.Claim("fd.table-lists-sockets"), func() {
+var _ = Describe("the sockets are recorded in the descriptor table", suite.Checks("fd.table-lists-sockets"), func() {
 	DescribeTable("the OS's view of the table lists the listener and each child as sockets, beside a file",
 		func(f sock.Family) {
-			within := suite.CompleteWithin()
+			within := suite.MustHappenWithin()
 			file, _ := sock.TempFile("the process's own file")
 			l := sock.Listener(f, 2)
 			var children []*sock.Socket

@@ -13,7 +13,7 @@ import (
 )
 
 // Only the RFC's MUSTs are asserted here, never a particular library's status code.
-var _ = Describe("a request that is not a valid opening handshake is not upgraded", suite.Claim("ws.over-tcp"), func() {
+var _ = Describe("a request that is not a valid opening handshake is not upgraded", suite.Checks("ws.over-tcp"), func() {
 	// §4.2.2 and §4.4: a version the server does not speak MUST get an HTTP error and a
 	// Sec-WebSocket-Version header with the versions it does speak.
 	It("a wrong Sec-WebSocket-Version gets an HTTP error naming version 13", func() {

@@ -11,7 +11,7 @@ import (
 	"sockspec/helpers/wsproto"
 )
 
-var _ = Describe("WebSocket runs over TCP (ws)", suite.Claim("ws.over-tcp"), func() {
+var _ = Describe("WebSocket runs over TCP (ws)", suite.Checks("ws.over-tcp"), func() {
 	DescribeTable("the upgrade, the frames and the close travel on one TCP connection, one accepted descriptor from start to close",
 		func(f sock.Family) {
 			a := startApp(f, false)
@@ -33,10 +33,8 @@ var _ = Describe("WebSocket runs over TCP (ws)", suite.Claim("ws.over-tcp"), fun
 			// The server's log of this connection: every step on the descriptor the table showed,
 			// up to its close(2); the library reports the close status after that.
 			events := a.eventsOf(c, "accept", "upgrade → 101", "echo", "echo", "close(2)", "close 1000")
-			for _, e := range events[:5] {
-				Expect(e.FD).To(Equal(server.FD), "server descriptor at step %q", e.Step)
-				Expect(e.Ino).To(Equal(server.Ino), "server socket (inode) at step %q", e.Step)
-			}
+			Expect(untilClose(events)).To(Equal(on(server, "accept", "upgrade → 101", "echo", "echo", "close(2)")),
+				"every step up to close(2) on the server socket the table showed (fd %d, inode %d)", server.FD, server.Ino)
 			_, stillOpen := c.serverSide()
 			Expect(stillOpen).To(BeFalse(), "the server closed its end after the close handshake")
 

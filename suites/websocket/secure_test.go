@@ -18,9 +18,17 @@ import (
 
 // recordHandshake is TLS's content type for handshake records: the first byte each side
 // sends on a wss connection (RFC 8446 §5.1).
-const recordHandshake = 0x16
+const recordHandshake byte = 0x16
 
-var _ = Describe("wss is WebSocket inside TLS", suite.Claim("ws.secure"), func() {
+// firstByte is the first byte that crossed the socket; an error if none did.
+func firstByte(wire []byte) (byte, error) {
+	if len(wire) == 0 {
+		return 0, errors.New("no byte crossed the socket")
+	}
+	return wire[0], nil
+}
+
+var _ = Describe("wss is WebSocket inside TLS", suite.Checks("ws.secure"), func() {
 	DescribeTable("the same handshake and echo run inside TLS on a TCP socket, and HTTPS shares the port",
 		func(f sock.Family) {
 			a := startApp(f, true)
@@ -40,17 +48,15 @@ var _ = Describe("wss is WebSocket inside TLS", suite.Claim("ws.secure"), func()
 
 			// On the socket itself: TLS records from the first byte, no WebSocket text in the clear.
 			sent, got := c.tap.wire()
-			Expect(sent[0]).To(BeEquivalentTo(recordHandshake), "the client's first byte on the socket")
-			Expect(got[0]).To(BeEquivalentTo(recordHandshake), "the server's first byte on the socket")
+			Expect(sent).To(WithTransform(firstByte, Equal(recordHandshake)), "the client's first byte on the socket")
+			Expect(got).To(WithTransform(firstByte, Equal(recordHandshake)), "the server's first byte on the socket")
 			for _, clear := range []string{"websocket", "Sec-WebSocket", msg} {
 				Expect(bytes.Contains(sent, []byte(clear)) || bytes.Contains(got, []byte(clear))).To(BeFalse(),
 					"%q crossed the socket in the clear", clear)
 			}
 			events := a.eventsOf(c, "accept", "upgrade → 101", "echo", "close(2)", "close 1000")
-			for _, e := range events[:4] {
-				Expect(e.FD).To(Equal(server.FD), "server descriptor at step %q", e.Step)
-				Expect(e.Ino).To(Equal(server.Ino), "server socket (inode) at step %q", e.Step)
-			}
+			Expect(untilClose(events)).To(Equal(on(server, "accept", "upgrade → 101", "echo", "close(2)")),
+				"every step up to close(2) on the server socket the table showed (fd %d, inode %d)", server.FD, server.Ino)
 
 			// HTTPS on the same port: a plain page over TLS.
 			web := dialTLS(f, a.Addr, a.Roots)

@@ -15,7 +15,7 @@ import (
 // The tutorial's reason ("a protocol separate from HTTP") is corrected by the catalog: the
 // port is shared because the opening handshake is itself an HTTP GET, which the server's
 // HTTP router dispatches like any other request.
-var _ = Describe("one port takes HTTP requests and WebSocket requests", suite.Claim("ws.shared-port"), func() {
+var _ = Describe("one port takes HTTP requests and WebSocket requests", suite.Checks("ws.shared-port"), func() {
 	DescribeTable("a plain GET gets 200 and an upgrade gets 101 at once, on two children of the one listener",
 		func(f sock.Family) {
 			a := startApp(f, false)
@@ -49,11 +49,8 @@ var _ = Describe("one port takes HTTP requests and WebSocket requests", suite.Cl
 			again := web.request(wsproto.Get(host, "/"))
 			Expect(again.Status).To(Equal(200))
 			ws.echo("while the HTTP connection is open")
-			for _, c := range []*client{web, ws} {
-				accepted := a.EventsOf(c.s.Local().String())[0]
-				Expect(accepted.Step).To(Equal("accept"))
-				Expect(accepted.Local).To(Equal(host), "the accepted connection's local address")
-			}
+			logs := append(a.eventsOf(web, "accept", "GET / → 200", "GET / → 200"), a.eventsOf(ws, "accept", "upgrade → 101", "echo")...)
+			Expect(logs).To(HaveEach(HaveField("Local", host)), "the server's log: every step of both connections on the listener's address")
 
 			suite.Evidence("%s: listener %s (fd %d); GET / → %d %s on child fd %d (peer %s), GET /ws → %d %s on child fd %d (peer %s); "+
 				"both children have local port %d, open at once; the upgrade was routed by the HTTP server's mux like any GET",
@@ -66,7 +63,7 @@ var _ = Describe("one port takes HTTP requests and WebSocket requests", suite.Cl
 
 // control: a WebSocket path that the server does not route is not upgraded: the port is
 // shared by routing HTTP requests, not by sniffing a different protocol.
-var _ = Describe("one port takes HTTP requests and WebSocket requests: routing", suite.Claim("ws.shared-port"), func() {
+var _ = Describe("one port takes HTTP requests and WebSocket requests: routing", suite.Checks("ws.shared-port"), func() {
 	It("an upgrade request for a path with no WebSocket handler gets the HTTP router's 404, not 101", func() {
 		a := startApp(sock.IPv4, false)
 		c := dial(sock.IPv4, a.Addr)

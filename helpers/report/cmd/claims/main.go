@@ -1,6 +1,8 @@
 // Command claims turns the suites' reports into the run's reports: it merges the per-suite
-// JSON and JUnit files the profile names, writes the claims table and prints it. It exits 1
-// when a claim failed, a suite wrote no report, or specs and catalog do not match.
+// JSON and JUnit files the profile names, writes the claims table and prints it, ending with
+// how many claims were checked, partly checked and not checked, and why. It exits 1 when a
+// claim failed, a suite wrote no report, specs and catalog do not match, or (profile
+// fail_on_unchecked) a claim was not checked for a reason other than this machine's.
 //
 //	go run ./helpers/report/cmd/claims prepare  check ginkgo.yaml and the catalog, remove the previous run's reports
 //	go run ./helpers/report/cmd/claims merge    merge, write the claims table, print it
@@ -79,6 +81,9 @@ func run(cmd string) error {
 	}
 	table := report.Build(cat, reports, runtime.GOOS, true)
 	table.Problems = append(missing, table.Problems...)
+	if p.FailOnUnchecked {
+		table.RequireChecked()
+	}
 	md := fmt.Sprintf("# sockspec: the tutorial's claims on %s (profile %s)\n\n%s", runtime.GOOS, p.Name, table.Markdown())
 	if err := os.WriteFile(claimsOut, []byte(md), 0o644); err != nil {
 		return err

@@ -36,7 +36,7 @@ type client struct {
 // dial connects a raw socket to the server: socket(), connect(), nothing else.
 func dial(f sock.Family, to netip.AddrPort) *client {
 	GinkgoHelper()
-	within := suite.CompleteWithin()
+	within := suite.MustHappenWithin()
 	s := sock.Dial(f, to)
 	Expect(s).To(CompleteWithin(within))
 	t := &tap{Conn: s.NetConn(within)}
@@ -48,7 +48,7 @@ func dialTLS(f sock.Family, to netip.AddrPort, roots *x509.CertPool) *client {
 	GinkgoHelper()
 	c := dial(f, to)
 	c.tls = tls.Client(c.tap, &tls.Config{RootCAs: roots, ServerName: to.Addr().String()})
-	ctx, cancel := context.WithTimeout(context.Background(), suite.CompleteWithin())
+	ctx, cancel := context.WithTimeout(context.Background(), suite.MustHappenWithin())
 	defer cancel()
 	Expect(c.tls.HandshakeContext(ctx)).To(Succeed(), "TLS handshake with %s", to)
 	c.rw, c.br = c.tls, bufio.NewReader(c.tls)

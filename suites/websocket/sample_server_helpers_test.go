@@ -40,7 +40,7 @@ func startApp(f sock.Family, secure bool) *app {
 	}
 	a.Server = wsserver.Start(ln, conf, log.New(GinkgoWriter, "sample server: ", 0))
 	DeferCleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), suite.CompleteWithin())
+		ctx, cancel := context.WithTimeout(context.Background(), suite.MustHappenWithin())
 		defer cancel()
 		Expect(a.Close(ctx)).To(Succeed(), "stopping the sample server on %s", a.Addr)
 	})
@@ -57,9 +57,39 @@ func (a *app) eventsOf(c *client, want ...string) []wsserver.Event {
 	Eventually(func() []string {
 		events = a.EventsOf(peer)
 		return steps(events)
-	}).WithTimeout(suite.CompleteWithin()).WithPolling(time.Millisecond).Should(Equal(want),
+	}).WithTimeout(suite.MustHappenWithin()).WithPolling(time.Millisecond).Should(Equal(want),
 		"the server's log of the connection from %s", peer)
 	return events
+}
+
+// logged is a step of the server's log with the socket it happened on: the descriptor and
+// its inode (fstat), so "the same socket" means the same open file, not a reused number.
+type logged struct {
+	Step string
+	FD   int
+	Ino  uint64
+}
+
+// on lists steps that happened on the server's socket e.
+func on(e fdtable.Entry, steps ...string) []logged {
+	out := make([]logged, len(steps))
+	for i, s := range steps {
+		out[i] = logged{s, e.FD, e.Ino}
+	}
+	return out
+}
+
+// untilClose is the log up to and including the server's close(2) of the socket; the
+// library reports the close status after that, when the descriptor may be gone.
+func untilClose(events []wsserver.Event) []logged {
+	var out []logged
+	for _, e := range events {
+		out = append(out, logged{e.Step, e.FD, e.Ino})
+		if e.Step == "close(2)" {
+			break
+		}
+	}
+	return out
 }
 
 func steps(events []wsserver.Event) []string {

@@ -1,0 +1,311 @@
+package catalog
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+	"golang.org/x/sys/unix"
+
+	"sockspec/helpers/errno"
+)
+
+// Expectations declares, for each claim whose specs read per-OS values from its expect
+// block, the Go type those values decode into. Loading the catalog checks every such claim
+// against it: a block for each OS of OSes, each key of the type in every block (a key whose
+// yaml tag says omitempty may be left out), no other key, each value of its type. A claim
+// not listed here must have no expect block. Specs read the values with Expected.
+var Expectations = map[string]any{
+	"socket.no-peer":      NoPeer{},
+	"bind.addrinuse":      AddrInUse{},
+	"listen.backlog":      Backlog{},
+	"accept.child-socket": ChildSocket{},
+}
+
+// NoPeer is socket.no-peer's expectation.
+type NoPeer struct {
+	// What write(2) on a fresh, never connected TCP socket fails with.
+	WriteUnconnectedTCP Errno `yaml:"write_unconnected_tcp"`
+}
+
+// AddrInUse is bind.addrinuse's expectation: the OS's SO_REUSEADDR rules.
+type AddrInUse struct {
+	// Both sockets set SO_REUSEADDR and bind 127.0.0.1:P, neither listening.
+	ReuseaddrSameAddress ReuseSameAddress `yaml:"reuseaddr_same_address"`
+	// A socket with SO_REUSEADDR binds 127.0.0.1:P while 0.0.0.0:P listens.
+	ReuseaddrSpecificUnderWildcardListener Outcome `yaml:"reuseaddr_specific_under_wildcard_listener"`
+}
+
+// ReuseSameAddress is the outcome of the second bind and, where it succeeds, of the
+// second listen.
+type ReuseSameAddress struct {
+	Bind         Outcome `yaml:"bind"`
+	SecondListen Outcome `yaml:"second_listen,omitempty"` // given exactly when Bind is ok
+}
+
+func (r ReuseSameAddress) check() error {
+	switch {
+	case r.Bind.OK() && r.SecondListen == "":
+		return fmt.Errorf("bind is ok, so second_listen must say what the second listen() returns")
+	case !r.Bind.OK() && r.SecondListen != "":
+		return fmt.Errorf("bind fails with %s, so there is no second listen(): remove second_listen", r.Bind)
+	}
+	return nil
+}
+
+// Backlog is listen.backlog's expectation. The keys of CompletedBeforeAccept are the
+// backlogs the specs try, one table entry each.
+type Backlog struct {
+	Rule                  string      `yaml:"rule"` // the OS's formula, for messages
+	CompletedBeforeAccept map[int]int `yaml:"completed_before_accept"`
+	BeyondLimit           BeyondLimit `yaml:"beyond_limit"`
+}
+
+func (b Backlog) check() error {
+	if len(b.CompletedBeforeAccept) == 0 {
+		return fmt.Errorf("completed_before_accept lists no backlog")
+	}
+	for backlog, n := range b.CompletedBeforeAccept {
+		if backlog < 0 || n < 1 {
+			return fmt.Errorf("completed_before_accept %d: %d: a backlog is 0 or more and at least 1 connection completes", backlog, n)
+		}
+	}
+	return nil
+}
+
+// Backlogs are the backlogs of CompletedBeforeAccept, in increasing order.
+func (b Backlog) Backlogs() []int {
+	out := make([]int, 0, len(b.CompletedBeforeAccept))
+	for backlog := range b.CompletedBeforeAccept {
+		out = append(out, backlog)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// BeyondLimit is what happens to the client that arrives when the accept queue is full.
+type BeyondLimit string
+
+const (
+	StaysInProgress    BeyondLimit = "stays-in-progress"    // its SYN is dropped; it completes once accept() made room
+	CompletesThenReset BeyondLimit = "completes-then-reset" // the handshake completes, then the server resets it
+)
+
+func (b *BeyondLimit) UnmarshalYAML(n *yaml.Node) error {
+	return oneOf(n, b, StaysInProgress, CompletesThenReset)
+}
+
+// ChildSocket is accept.child-socket's expectation.
+type ChildSocket struct {
+	ChildInheritsNonblock bool `yaml:"child_inherits_nonblock"`
+}
+
+// Errno is an errno name valid on every OS of the catalog (errno.Portable): "EADDRINUSE".
+type Errno string
+
+func (e *Errno) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("expected an errno name such as EADDRINUSE")
+	}
+	if _, err := errno.Parse(n.Value); err != nil {
+		return err
+	}
+	*e = Errno(n.Value)
+	return nil
+}
+
+// Value is the errno on the running OS.
+func (e Errno) Value() unix.Errno { return errno.Portable[string(e)] }
+
+// Outcome is what a call returns: "ok", or the errno name it fails with.
+type Outcome string
+
+// OutcomeOK is the outcome of a call that succeeds.
+const OutcomeOK Outcome = "ok"
+
+func (o *Outcome) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && n.Value == string(OutcomeOK) {
+		*o = OutcomeOK
+		return nil
+	}
+	var e Errno
+	if err := e.UnmarshalYAML(n); err != nil {
+		return fmt.Errorf("expected ok or an errno name: %w", err)
+	}
+	*o = Outcome(e)
+	return nil
+}
+
+// OK tells whether the call succeeds.
+func (o Outcome) OK() bool { return o == OutcomeOK }
+
+// Errno is the errno the call fails with (0 when it succeeds).
+func (o Outcome) Errno() unix.Errno {
+	if o.OK() {
+		return 0
+	}
+	return Errno(o).Value()
+}
+
+// oneOf decodes the scalar n into *out if it is one of the allowed values.
+func oneOf[T ~string](n *yaml.Node, out *T, allowed ...T) error {
+	if n.Kind == yaml.ScalarNode && slices.Contains(allowed, T(n.Value)) {
+		*out = T(n.Value)
+		return nil
+	}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
+	}
+	return fmt.Errorf("%q is not one of %s", n.Value, strings.Join(names, ", "))
+}
+
+// checker is a declared expectation type with rules across its keys.
+type checker interface{ check() error }
+
+// Expected returns catalog c's expectation of type T for goos, and the claim that declares
+// T in Expectations.
+func Expected[T any](c *Catalog, goos string) (T, *Claim, error) {
+	var zero T
+	t := reflect.TypeFor[T]()
+	var id string
+	for claim, v := range Expectations {
+		if reflect.TypeOf(v) == t {
+			id = claim
+		}
+	}
+	if id == "" {
+		return zero, nil, fmt.Errorf("no claim declares expectations of type %v (helpers/catalog Expectations)", t)
+	}
+	cl, ok := c.ByID(id)
+	if !ok {
+		return zero, nil, fmt.Errorf("%s has no claim %s, which declares expectations of type %v", c.File, id, t)
+	}
+	v, ok := cl.expect[goos]
+	if !ok {
+		return zero, cl, fmt.Errorf("%s: claim %s gives no expectations for %s (it covers %s)", c.File, id, goos, strings.Join(OSes, ", "))
+	}
+	return v.(T), cl, nil
+}
+
+// expectations checks claim cl's expect block n against its declared type and keeps the
+// decoded values per OS.
+func (p *problems) expectations(cl *Claim, n *yaml.Node, line int) {
+	decl, declared := Expectations[cl.ID]
+	switch {
+	case !declared && n.Kind == 0:
+		return
+	case !declared:
+		p.add(line, "claim %s has an expect block, but no spec reads it: helpers/catalog declares no expectations for %s", cl.ID, cl.ID)
+		return
+	case n.Kind == 0:
+		p.add(line, "claim %s has no expect block; its specs read %s for each of %s", cl.ID, keys(reflect.TypeOf(decl)), strings.Join(OSes, ", "))
+		return
+	case n.Kind != yaml.MappingNode:
+		p.add(n.Line, "claim %s: expect must map each OS (%s) to its values", cl.ID, strings.Join(OSes, ", "))
+		return
+	}
+	cl.expect = map[string]any{}
+	given := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !slices.Contains(OSes, k.Value) {
+			p.add(k.Line, "claim %s: expectation for unknown OS %q (known: %s)", cl.ID, k.Value, strings.Join(OSes, ", "))
+			continue
+		}
+		given[k.Value] = true
+		val := reflect.New(reflect.TypeOf(decl)).Elem()
+		if p.decode(fmt.Sprintf("claim %s, expect.%s", cl.ID, k.Value), k.Line, v, val) {
+			cl.expect[k.Value] = val.Interface()
+		}
+	}
+	for _, goos := range OSes {
+		if !given[goos] {
+			p.add(line, "claim %s: expect has no block for %s; every OS of the catalog (%s) needs one", cl.ID, goos, strings.Join(OSes, ", "))
+		}
+	}
+}
+
+// decode fills out (a struct) from the mapping n, given under a key at line at, key by
+// key, and reports each unknown, mistyped or (at line at) missing key. It tells whether out
+// is complete and valid.
+func (p *problems) decode(where string, at int, n *yaml.Node, out reflect.Value) bool {
+	before := len(p.list)
+	t := out.Type()
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		n = &yaml.Node{Kind: yaml.MappingNode} // a block left empty: every key is missing
+	}
+	if n.Kind != yaml.MappingNode {
+		p.add(at, "%s: expected a mapping with the keys %s", where, keys(t))
+		return false
+	}
+	given := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		f, ok := field(t, k.Value)
+		if !ok {
+			p.add(k.Line, "%s: unknown key %q (known: %s)", where, k.Value, keys(t))
+			continue
+		}
+		if given[k.Value] {
+			p.add(k.Line, "%s: key %q given twice", where, k.Value)
+			continue
+		}
+		given[k.Value] = true
+		dst := out.FieldByIndex(f.Index)
+		if dst.Kind() == reflect.Struct {
+			p.decode(where+"."+k.Value, k.Line, v, dst)
+			continue
+		}
+		if err := v.Decode(dst.Addr().Interface()); err != nil {
+			line, msg := v.Line, err.Error()
+			if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
+				fmt.Sscanf(te.Errors[0], "line %d:", &line)
+				_, msg, _ = strings.Cut(te.Errors[0], ": ")
+			}
+			p.add(line, "%s.%s: %s", where, k.Value, msg)
+		}
+	}
+	for i := range t.NumField() {
+		name, optional := tag(t.Field(i))
+		if !given[name] && !optional {
+			p.add(at, "%s: missing key %q (%s)", where, name, t.Field(i).Type)
+		}
+	}
+	if len(p.list) > before {
+		return false
+	}
+	if c, ok := out.Interface().(checker); ok {
+		if err := c.check(); err != nil {
+			p.add(at, "%s: %v", where, err)
+			return false
+		}
+	}
+	return true
+}
+
+// tag returns a field's key and whether it may be left out.
+func tag(f reflect.StructField) (name string, optional bool) {
+	name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	return name, opts == "omitempty"
+}
+
+func field(t reflect.Type, key string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		if name, _ := tag(t.Field(i)); name == key {
+			return t.Field(i), true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+func keys(t reflect.Type) string {
+	var names []string
+	for i := range t.NumField() {
+		name, _ := tag(t.Field(i))
+		names = append(names, name)
+	}
+	return strings.Join(names, ", ")
+}
