@@ -340,15 +340,18 @@ type Conn struct {
 	Listener, Client, Server *Socket
 }
 
-// Connected sets up a listener, connects a client and accepts it.
+// Connected sets up a listener, connects a client and accepts it. It accepts before it
+// waits for the client's connect, so it assumes nothing about when the handshake completes
+// (listen.passive's claim).
 func Connected(f Family, within time.Duration) Conn {
 	GinkgoHelper()
 	l := Listener(f, 8)
 	c := Dial(f, l.Local())
+	server := l.AcceptWithin(within)
 	done, err := AwaitConnect(c.Num, within)
 	Expect(err).NotTo(HaveOccurred(), "connect to %s", l)
 	Expect(done).To(BeTrue(), "connect to %s did not complete within %v", l, within)
-	return Conn{Listener: l, Client: c, Server: l.AcceptWithin(within)}
+	return Conn{Listener: l, Client: c, Server: server}
 }
 
 // ErrInProgress is ConnectWithin's answer for a connect the kernel has not finished.

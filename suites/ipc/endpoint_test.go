@@ -23,8 +23,8 @@ var _ = Describe("a socket is one application's communication endpoint", suite.C
 			Expect(udp.Bind(port)).To(SucceedSyscall(), "UDP bind to %s, the TCP listener's address", port)
 
 			c := sock.Dial(f, port)
-			Expect(c).To(CompleteWithin(within))
 			Expect(tcp.AcceptWithin(within).Peer()).To(Equal(c.Local()), "the TCP connection reaches the TCP socket")
+			Expect(c).To(CompleteWithin(within))
 			Expect(udp.ReadOnce(watch)).To(BeEmpty(), "the UDP socket on the same port sees nothing of it")
 
 			sender := sock.UDP(f)

@@ -35,7 +35,7 @@ var _ = Describe("a server is 1 listening socket plus N connected sockets", suit
 			within := suite.MustHappenWithin()
 			l := sock.Listener(f, n)
 			addr := l.Local().String()
-			connectClients(f, l, n)
+			clients := dialClients(f, l, n)
 			listening, connected := serverSockets(addr)
 			Expect(listening).To(HaveLen(1), "listening sockets on %s before any accept:\n%s", addr, fdtable.Format(listening))
 			Expect(connected).To(BeEmpty(), "connected sockets on %s before any accept", addr)
@@ -45,6 +45,7 @@ var _ = Describe("a server is 1 listening socket plus N connected sockets", suit
 				Expect(listening).To(HaveLen(1), "listening sockets on %s after %d accepts", addr, i)
 				Expect(connected).To(HaveLen(i), "connected sockets on %s after %d accepts:\n%s", addr, i, fdtable.Format(connected))
 			}
+			expectConnected(clients)
 			suite.Evidence("%s: on %s, 1 listener (fd %d) + %d children (fds %v)", f.Name, addr, listening[0].FD, n, fdtable.Numbers(connected))
 		},
 		suite.Families(),

@@ -17,8 +17,8 @@ var _ = Describe("the port selects the application", suite.Checks("addr.port-sel
 			a, b := sock.Listener(f, 4), sock.Listener(f, 4)
 			for _, tc := range []struct{ to, other *sock.Socket }{{a, b}, {b, a}} {
 				c := sock.Dial(f, tc.to.Local())
-				Expect(c).To(CompleteWithin(within))
 				Expect(tc.to.AcceptWithin(within).Peer()).To(Equal(c.Local()), "the server on %s gets the client", tc.to.Local())
+				Expect(c).To(CompleteWithin(within))
 				_, err := tc.other.Accept()
 				Expect(err).To(FailWithErrno(unix.EAGAIN), "the server on %s must have nothing queued", tc.other.Local())
 			}

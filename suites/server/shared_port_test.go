@@ -17,16 +17,14 @@ var _ = Describe("accepted sockets each get their own port (refuted)", suite.Che
 	DescribeTable("every child has the listener's port; only the peer differs, so each 4-tuple is unique",
 		func(f sock.Family) {
 			const clients = 4
-			within := suite.MustHappenWithin()
 			l := sock.Listener(f, clients)
 			server := l.Local()
-			var clientAddrs []netip.AddrPort
-			for _, c := range connectClients(f, l, clients) {
+			cs, children := acceptClients(f, l, clients)
+			var clientAddrs, locals, peers []netip.AddrPort
+			for _, c := range cs {
 				clientAddrs = append(clientAddrs, c.Local())
 			}
-			var locals, peers []netip.AddrPort
-			for range clients {
-				child := l.AcceptWithin(within)
+			for _, child := range children {
 				peer, err := child.Peer()
 				Expect(err).To(SucceedSyscall(), "getpeername on %s", child)
 				locals, peers = append(locals, child.Local()), append(peers, peer)

@@ -14,13 +14,9 @@ import (
 var _ = Describe("the sockets are recorded in the descriptor table", suite.Checks("fd.table-lists-sockets"), func() {
 	DescribeTable("the OS's view of the table lists the listener and each child as sockets, beside a file",
 		func(f sock.Family) {
-			within := suite.MustHappenWithin()
 			file, _ := sock.TempFile("the process's own file")
 			l := sock.Listener(f, 2)
-			var children []*sock.Socket
-			for range connectClients(f, l, 2) {
-				children = append(children, l.AcceptWithin(within))
-			}
+			_, children := acceptClients(f, l, 2)
 			table, err := fdtable.Self()
 			Expect(err).NotTo(HaveOccurred())
 			listed := func(fd int) fdtable.Entry {
