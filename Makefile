@@ -9,7 +9,7 @@ GINKGO := go tool ginkgo
 GINKGO_FLAGS ?=
 CLAIMS := go run ./helpers/report/cmd/claims
 
-.PHONY: conformance test unit vet fmt
+.PHONY: conformance test unit vet cross fmt
 
 # Checks ginkgo.yaml and the catalog first (a malformed file stops here, with its line),
 # then runs every suite in parallel; the reports go to out/ even when claims fail, and the
@@ -21,18 +21,44 @@ conformance:
 	$(CLAIMS) merge || status=1; \
 	exit $$status
 
-test: fmt vet unit conformance
+# Every check, in this order, each one run whatever the ones before it said: a unit test
+# that fails does not keep conformance from writing its reports to out/. The exit status is
+# non-zero when any step failed, and the last line names them.
+TEST_STEPS := fmt vet cross unit conformance
+test:
+	@failed=""; \
+	for step in $(TEST_STEPS); do \
+		$(MAKE) --no-print-directory $$step || failed="$$failed $$step"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make test: failed:$$failed" >&2; exit 1; fi; \
+	echo "make test: $(TEST_STEPS): all passed"
 
 # The helpers' and fixtures' own tests (catalog, profiles, matchers, descriptor table,
 # errno, test hosts, the sample WebSocket server).
 unit:
 	go test ./helpers/... ./fixtures/...
 
-# The code must build for the CI matrix's other OSes too.
+# The OSes and machines of the CI matrix besides this one: macOS on Intel and Apple
+# silicon, FreeBSD.
+OTHER_PLATFORMS := darwin/amd64 darwin/arm64 freebsd/amd64
+
+# The code must vet clean for every OS of the matrix.
 vet:
 	go vet ./...
-	GOOS=darwin go vet ./...
-	GOOS=freebsd go vet ./...
+	@for p in $(OTHER_PLATFORMS); do \
+		echo "GOOS=$${p%/*} GOARCH=$${p#*/} go vet ./..."; \
+		GOOS=$${p%/*} GOARCH=$${p#*/} go vet ./... || exit 1; \
+	done
+
+# Every package and every test binary (suites and unit tests) must build for the other
+# OSes of the matrix, so a macOS or FreeBSD runner never meets a build error first.
+cross:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	for p in $(OTHER_PLATFORMS); do \
+		echo "GOOS=$${p%/*} GOARCH=$${p#*/} go build ./... && go test -c ./..."; \
+		GOOS=$${p%/*} GOARCH=$${p#*/} go build ./... || exit 1; \
+		GOOS=$${p%/*} GOARCH=$${p#*/} go test -c -o "$$tmp/" ./... >/dev/null || exit 1; \
+	done
 
 fmt:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

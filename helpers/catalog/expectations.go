@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -18,16 +19,45 @@ import (
 // yaml tag says omitempty may be left out), no other key, each value of its type. A claim
 // not listed here must have no expect block. Specs read the values with Expected.
 var Expectations = map[string]any{
-	"socket.no-peer":      NoPeer{},
-	"bind.addrinuse":      AddrInUse{},
-	"listen.backlog":      Backlog{},
-	"accept.child-socket": ChildSocket{},
+	"socket.transport-layer": Transport{},
+	"server.sequence":        Sequence{},
+	"socket.no-peer":         NoPeer{},
+	"bind.addrinuse":         AddrInUse{},
+	"listen.passive":         Passive{},
+	"listen.backlog":         Backlog{},
+	"accept.child-socket":    ChildSocket{},
+}
+
+// Transport is socket.transport-layer's expectation.
+type Transport struct {
+	// Whether getsockopt(SO_PROTOCOL) exists: the socket names its transport protocol.
+	SoProtocol bool `yaml:"so_protocol"`
+}
+
+// Sequence is server.sequence's expectation.
+type Sequence struct {
+	// How a non-blocking connect() to a TCP socket that is bound but not listening ends.
+	ConnectBoundNotListening ConnectOutcome `yaml:"connect_bound_not_listening"`
 }
 
 // NoPeer is socket.no-peer's expectation.
 type NoPeer struct {
 	// What write(2) on a fresh, never connected TCP socket fails with.
 	WriteUnconnectedTCP Errno `yaml:"write_unconnected_tcp"`
+	// Whether getsockopt(SO_DOMAIN) exists: the socket names its address family.
+	SoDomain bool `yaml:"so_domain"`
+}
+
+// Passive is listen.passive's expectation: what getsockopt(SO_ACCEPTCONN) answers.
+type Passive struct {
+	SoAcceptconn AcceptconnAnswers `yaml:"so_acceptconn"`
+}
+
+// AcceptconnAnswers are getsockopt(SO_ACCEPTCONN)'s answers on a bound TCP socket before
+// and after listen().
+type AcceptconnAnswers struct {
+	BeforeListen SockoptAnswer `yaml:"before_listen"`
+	AfterListen  SockoptAnswer `yaml:"after_listen"`
 }
 
 // AddrInUse is bind.addrinuse's expectation: the OS's SO_REUSEADDR rules.
@@ -58,9 +88,9 @@ func (r ReuseSameAddress) check() error {
 // Backlog is listen.backlog's expectation. The keys of CompletedBeforeAccept are the
 // backlogs the specs try, one table entry each.
 type Backlog struct {
-	Rule                  string      `yaml:"rule"` // the OS's formula, for messages
-	CompletedBeforeAccept map[int]int `yaml:"completed_before_accept"`
-	BeyondLimit           BeyondLimit `yaml:"beyond_limit"`
+	Rule                  string           `yaml:"rule"` // the OS's formula, for messages
+	CompletedBeforeAccept map[int]QueueLen `yaml:"completed_before_accept"`
+	BeyondLimit           BeyondLimit      `yaml:"beyond_limit"`
 }
 
 func (b Backlog) check() error {
@@ -68,11 +98,50 @@ func (b Backlog) check() error {
 		return fmt.Errorf("completed_before_accept lists no backlog")
 	}
 	for backlog, n := range b.CompletedBeforeAccept {
-		if backlog < 0 || n < 1 {
-			return fmt.Errorf("completed_before_accept %d: %d: a backlog is 0 or more and at least 1 connection completes", backlog, n)
+		if backlog < 0 {
+			return fmt.Errorf("completed_before_accept %d: a backlog is 0 or more", backlog)
+		}
+		if n == Somaxconn && backlog != 0 {
+			return fmt.Errorf("completed_before_accept %d: somaxconn: the kernel's limit stands in only for a backlog of 0 (a backlog below the limit is kept)", backlog)
 		}
 	}
 	return nil
+}
+
+// QueueLen is how many connections complete before accept(): a number, or "somaxconn",
+// the live value of the kernel's limit (kern.ipc.somaxconn), which macOS puts in place of
+// a backlog of 0.
+type QueueLen string
+
+// Somaxconn is the QueueLen that reads the kernel's limit.
+const Somaxconn QueueLen = "somaxconn"
+
+func (q *QueueLen) UnmarshalYAML(n *yaml.Node) error {
+	var v int
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!int" && n.Decode(&v) == nil && v >= 1 {
+		*q = QueueLen(strconv.Itoa(v))
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode && n.Value == string(Somaxconn) {
+		*q = Somaxconn
+		return nil
+	}
+	return fmt.Errorf("%q is neither a number of connections (1 or more) nor somaxconn", n.Value)
+}
+
+// Count is the number of connections, given the kernel's limit somaxconn.
+func (q QueueLen) Count(somaxconn int) int {
+	if q == Somaxconn {
+		return somaxconn
+	}
+	n, _ := strconv.Atoi(string(q))
+	return n
+}
+
+// Completed is how many clients complete before accept() with backlog b, given the
+// kernel's limit somaxconn (read live by the spec).
+func (b Backlog) Completed(backlog, somaxconn int) int {
+	return b.CompletedBeforeAccept[backlog].Count(somaxconn)
 }
 
 // Backlogs are the backlogs of CompletedBeforeAccept, in increasing order.
@@ -95,6 +164,50 @@ const (
 
 func (b *BeyondLimit) UnmarshalYAML(n *yaml.Node) error {
 	return oneOf(n, b, StaysInProgress, CompletesThenReset)
+}
+
+// ConnectOutcome is how a non-blocking connect() ends: "ok", an errno name it fails with,
+// or "stays-in-progress" (no answer at all while the spec watches: the SYN was dropped).
+type ConnectOutcome string
+
+const (
+	ConnectOK              ConnectOutcome = "ok"
+	ConnectStaysInProgress ConnectOutcome = "stays-in-progress"
+)
+
+func (c *ConnectOutcome) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && (n.Value == string(ConnectOK) || n.Value == string(ConnectStaysInProgress)) {
+		*c = ConnectOutcome(n.Value)
+		return nil
+	}
+	var e Errno
+	if err := e.UnmarshalYAML(n); err != nil {
+		return fmt.Errorf("expected ok, stays-in-progress or an errno name: %w", err)
+	}
+	*c = ConnectOutcome(e)
+	return nil
+}
+
+// Answered tells whether the kernel answers the connect at all (so the spec waits for the
+// answer rather than watching for one that must not come).
+func (c ConnectOutcome) Answered() bool { return c != ConnectStaysInProgress }
+
+// SockoptAnswer is what getsockopt answers: an integer value ("1"), or the errno name it
+// fails with ("ENOPROTOOPT").
+type SockoptAnswer string
+
+func (a *SockoptAnswer) UnmarshalYAML(n *yaml.Node) error {
+	var v int
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!int" && n.Decode(&v) == nil {
+		*a = SockoptAnswer(strconv.Itoa(v))
+		return nil
+	}
+	var e Errno
+	if err := e.UnmarshalYAML(n); err != nil {
+		return fmt.Errorf("expected an integer or an errno name: %w", err)
+	}
+	*a = SockoptAnswer(e)
+	return nil
 }
 
 // ChildSocket is accept.child-socket's expectation.

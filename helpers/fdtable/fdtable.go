@@ -1,13 +1,13 @@
 // Package fdtable lists a process's open descriptors with their kind, as the OS shows its
-// descriptor table: /proc/<pid>/fd on Linux, /dev/fd with fstat on macOS and FreeBSD.
-// It uses raw system calls only, so a fresh child process can list its own table without
-// the Go runtime opening descriptors of its own on the way.
+// descriptor table: /proc/<pid>/fd on Linux, /dev/fd with fstat on macOS, the
+// kern.proc.filedesc sysctl on FreeBSD (what procstat reads; /dev/fd there shows only 0, 1
+// and 2 unless fdescfs is mounted). It uses raw system calls only, so a fresh child process
+// can list its own table without the Go runtime opening descriptors of its own on the way.
 package fdtable
 
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -33,12 +33,15 @@ type Entry struct {
 	Kind   Kind   `json:"kind"`
 	Target string `json:"target,omitempty"` // what the OS names it: "/tmp/a", "socket:[1234]"
 	Dev    uint64 `json:"-"`
-	Ino    uint64 `json:"-"`
+	Ino    uint64 `json:"-"` // 0 for TCP and UDP sockets on macOS and FreeBSD: their fstat sets no inode
 	// For sockets of the calling process:
 	Type      int    `json:"-"` // SOCK_STREAM, SOCK_DGRAM
 	Local     string `json:"local,omitempty"`
 	Peer      string `json:"peer,omitempty"`
 	Listening bool   `json:"listening,omitempty"`
+	// Why Listening could not be decided (Listening is then false): on macOS, a socket
+	// that is not TCP (DecideListening).
+	ListeningUnknown string `json:"listening_unknown,omitempty"`
 }
 
 func (e Entry) String() string {
@@ -47,6 +50,9 @@ func (e Entry) String() string {
 		s += " " + e.Local
 		if e.Listening {
 			s += " (listening)"
+		}
+		if e.ListeningUnknown != "" {
+			s += " (listening or not: unknown, " + e.ListeningUnknown + ")"
 		}
 		if e.Peer != "" {
 			s += " ↔ " + e.Peer
@@ -59,55 +65,28 @@ func (e Entry) String() string {
 
 // Self lists the calling process's descriptors.
 func Self() ([]Entry, error) {
-	names, dirfd, err := list(selfDir)
+	out, err := selfEntries()
 	if err != nil {
 		return nil, err
 	}
-	var out []Entry
-	for _, n := range names {
-		if n == dirfd {
-			continue
+	for i := range out {
+		if out[i].Kind == Socket {
+			describeSocket(&out[i])
 		}
-		var st unix.Stat_t
-		if err := unix.Fstat(n, &st); err != nil {
-			continue // closed meanwhile
-		}
-		e := entry(n, &st, target(selfDir, n))
-		if e.Kind == Socket {
-			describeSocket(&e)
-		}
-		out = append(out, e)
 	}
 	return out, nil
 }
 
-// list returns the descriptor numbers in dir (a /proc/<pid>/fd or /dev/fd directory),
-// and the number of the descriptor that read it, which is already closed again.
-func list(dir string) ([]int, int, error) {
-	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, -1, fmt.Errorf("open %s: %w", dir, err)
+// complete checks a directory view of the table (/proc/self/fd, /dev/fd): the descriptor
+// that read it was open all along, so a view that does not list it cannot show this
+// process's descriptors, and nothing may be concluded from it. FreeBSD's /dev/fd without
+// fdescfs is such a view: it holds 0, 1 and 2 only (fd(4)).
+func complete(dir string, listed []int, reader int) error {
+	if slices.Contains(listed, reader) {
+		return nil
 	}
-	defer unix.Close(fd)
-	var nums []int
-	buf := make([]byte, 8192)
-	for {
-		n, err := unix.ReadDirent(fd, buf)
-		if err != nil {
-			return nil, fd, fmt.Errorf("read %s: %w", dir, err)
-		}
-		if n <= 0 {
-			break
-		}
-		_, _, names := unix.ParseDirent(buf[:n], -1, nil)
-		for _, name := range names {
-			if v, err := strconv.Atoi(name); err == nil {
-				nums = append(nums, v)
-			}
-		}
-	}
-	slices.Sort(nums)
-	return nums, fd, nil
+	return fmt.Errorf("%s lists only %v, not %d, which was open while it was read: this view cannot show the process's descriptors"+
+		" (FreeBSD's /dev/fd shows only 0-2 unless fdescfs is mounted, fd(4))", dir, listed, reader)
 }
 
 func entry(n int, st *unix.Stat_t, tgt string) Entry {
@@ -137,12 +116,16 @@ func describeSocket(e *Entry) {
 		e.Peer = sockaddr.String(sa)
 	}
 	e.Type, _ = unix.GetsockoptInt(e.FD, unix.SOL_SOCKET, unix.SO_TYPE)
-	acc, err := unix.GetsockoptInt(e.FD, unix.SOL_SOCKET, unix.SO_ACCEPTCONN)
-	e.Listening = err == nil && acc == 1
+	listening, err := Listening(e.FD)
+	e.Listening = listening
+	if err != nil {
+		e.ListeningUnknown = err.Error()
+	}
 }
 
 // Diff returns the descriptors open in after but not in before. A number reused for a new
-// file counts as new, since the entry's device and inode differ.
+// file counts as new, since the entry's device and inode differ (for TCP and UDP sockets on
+// macOS and FreeBSD, whose inode is 0, a number reused by another such socket does not).
 func Diff(before, after []Entry) []Entry {
 	type key struct {
 		fd       int

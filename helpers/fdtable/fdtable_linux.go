@@ -6,7 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-const selfDir = "/proc/self/fd"
+func selfEntries() ([]Entry, error) { return selfFrom("/proc/self/fd", target) }
 
 func target(dir string, fd int) string {
 	buf := make([]byte, 4096)

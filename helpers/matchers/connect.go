@@ -28,6 +28,8 @@ func StayInProgressFor(d time.Duration) types.GomegaMatcher {
 type connectMatcher struct {
 	within   time.Duration
 	wantDone bool
+	// await waits for the connect (sock.AwaitConnect; a test may stand in for the kernel).
+	await func(fd int, within time.Duration) (done bool, err error)
 
 	done    bool
 	err     error
@@ -39,8 +41,12 @@ func (m *connectMatcher) Match(actual any) (bool, error) {
 	if !ok {
 		return false, fmt.Errorf("connect matchers expect a socket with Fd(), got %T", actual)
 	}
+	await := m.await
+	if await == nil {
+		await = sock.AwaitConnect
+	}
 	start := time.Now()
-	m.done, m.err = sock.AwaitConnect(c.Fd(), m.within)
+	m.done, m.err = await(c.Fd(), m.within)
 	m.elapsed = time.Since(start).Round(time.Millisecond)
 	if m.wantDone {
 		return m.done && m.err == nil, nil

@@ -2,22 +2,7 @@
 
 package sock
 
-import (
-	"errors"
-	"fmt"
-
-	"golang.org/x/sys/unix"
-)
-
-// Protocol: SO_PROTOCOL is Linux only.
-func (s *Socket) Protocol() (int, error) {
-	return 0, fmt.Errorf("SO_PROTOCOL is Linux only: %w", errors.ErrUnsupported)
-}
-
-// Domain: SO_DOMAIN is Linux only.
-func (s *Socket) Domain() (int, error) {
-	return 0, fmt.Errorf("SO_DOMAIN is Linux only: %w", errors.ErrUnsupported)
-}
+import "golang.org/x/sys/unix"
 
 // EphemeralRange is the live range the kernel picks ports from for bind(port 0).
 func EphemeralRange() (lo, hi int, source string, err error) {
@@ -28,4 +13,12 @@ func EphemeralRange() (lo, hi int, source string, err error) {
 	}
 	last, err := unix.SysctlUint32("net.inet.ip.portrange.last")
 	return int(first), int(last), source, err
+}
+
+// Somaxconn is the kernel's limit on a listen queue, which listen() applies to a backlog
+// out of range (macOS also to a backlog of 0: XNU bsd/kern/uipc_socket.c solisten).
+func Somaxconn() (n int, source string, err error) {
+	source = "sysctl kern.ipc.somaxconn"
+	v, err := unix.SysctlUint32("kern.ipc.somaxconn")
+	return int(v), source, err
 }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sockspec/helpers/errno"
+	"sockspec/helpers/fdtable"
 	"sockspec/helpers/skip"
 	"sockspec/helpers/sockaddr"
 )
@@ -370,4 +371,14 @@ func (s *Socket) ConnectWithin(to netip.AddrPort, within time.Duration) error {
 		return ErrInProgress
 	}
 	return err
+}
+
+// Listening tells whether s is listening, the way this OS can tell (fdtable.Listening:
+// SO_ACCEPTCONN on Linux and FreeBSD, the TCP state on macOS); the spec fails if the OS's
+// answer cannot be read as yes or no.
+func (s *Socket) Listening() bool {
+	GinkgoHelper()
+	listening, err := fdtable.Listening(s.Num)
+	Expect(err).NotTo(HaveOccurred(), "is %s listening?", s)
+	return listening
 }

@@ -1,24 +1,41 @@
 package server
 
 import (
+	"fmt"
+	"runtime"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
 
+	"sockspec/helpers/catalog"
+	"sockspec/helpers/errno"
 	. "sockspec/helpers/matchers"
 	"sockspec/helpers/sock"
 	"sockspec/helpers/suite"
 )
 
 var _ = Describe("after listen() the socket waits for clients", suite.Checks("listen.passive"), func() {
-	DescribeTable("SO_ACCEPTCONN is 0 before listen() and 1 after",
+	DescribeTable("listen() makes the socket a listening one: accept() on it says EAGAIN instead of EINVAL, and the OS says it listens (SO_ACCEPTCONN per OS: fixtures/claims.yaml)",
 		func(f sock.Family) {
+			want := suite.Expected[catalog.Passive]().SoAcceptconn
 			s := sock.TCP(f)
 			s.BindLoopback()
-			Expect(s.Int(unix.SOL_SOCKET, unix.SO_ACCEPTCONN)).To(Equal(0), "SO_ACCEPTCONN on a bound socket")
+			s.SetNonblock(true) // an accept() on it never blocks: nobody is queued
+			before, errBefore := unix.GetsockoptInt(s.Num, unix.SOL_SOCKET, unix.SO_ACCEPTCONN)
+			Expect(want.BeforeListen.Judge(before, errBefore)).To(Succeed(), "getsockopt(SO_ACCEPTCONN) on a bound socket (fixtures/claims.yaml for %s)", runtime.GOOS)
+			Expect(s.Listening()).To(BeFalse(), "a bound socket before listen()")
+			_, err := s.Accept()
+			Expect(err).To(FailWithErrno(unix.EINVAL), "accept on a bound socket before listen()")
+
 			Expect(s.Listen(4)).To(SucceedSyscall())
-			Expect(s.Int(unix.SOL_SOCKET, unix.SO_ACCEPTCONN)).To(Equal(1), "SO_ACCEPTCONN after listen()")
-			suite.Evidence("%s: SO_ACCEPTCONN 0 → listen → 1", f.Name)
+			after, errAfter := unix.GetsockoptInt(s.Num, unix.SOL_SOCKET, unix.SO_ACCEPTCONN)
+			Expect(want.AfterListen.Judge(after, errAfter)).To(Succeed(), "getsockopt(SO_ACCEPTCONN) after listen() (fixtures/claims.yaml for %s)", runtime.GOOS)
+			Expect(s.Listening()).To(BeTrue(), "the socket after listen()")
+			_, err = s.Accept()
+			Expect(err).To(FailWithErrno(unix.EAGAIN), "accept on the listener with nobody queued")
+			suite.Evidence("%s: before listen: SO_ACCEPTCONN %s, accept → EINVAL; after listen: SO_ACCEPTCONN %s, accept → EAGAIN (%s)",
+				f.Name, sockopt(before, errBefore), sockopt(after, errAfter), runtime.GOOS)
 		},
 		suite.Families(),
 	)
@@ -47,3 +64,11 @@ var _ = Describe("after listen() the socket waits for clients", suite.Checks("li
 		suite.Families(),
 	)
 })
+
+// sockopt says what getsockopt answered, for the evidence.
+func sockopt(v int, err error) string {
+	if err != nil {
+		return "→ " + errno.Describe(err)
+	}
+	return fmt.Sprint(v)
+}

@@ -34,7 +34,7 @@ var _ = Describe("WebSocket runs over TCP (ws)", suite.Checks("ws.over-tcp"), fu
 			// up to its close(2); the library reports the close status after that.
 			events := a.eventsOf(c, "accept", "upgrade → 101", "echo", "echo", "close(2)", "close 1000")
 			Expect(untilClose(events)).To(Equal(on(server, "accept", "upgrade → 101", "echo", "echo", "close(2)")),
-				"every step up to close(2) on the server socket the table showed (fd %d, inode %d)", server.FD, server.Ino)
+				"every step up to close(2) on the server socket the table showed (fd %d, %s ↔ %s, inode %d)", server.FD, server.Local, server.Peer, server.Ino)
 			_, stillOpen := c.serverSide()
 			Expect(stillOpen).To(BeFalse(), "the server closed its end after the close handshake")
 

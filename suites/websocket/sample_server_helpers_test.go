@@ -62,19 +62,25 @@ func (a *app) eventsOf(c *client, want ...string) []wsserver.Event {
 	return events
 }
 
-// logged is a step of the server's log with the socket it happened on: the descriptor and
-// its inode (fstat), so "the same socket" means the same open file, not a reused number.
+// logged is a step of the server's log with the socket it happened on: the descriptor, and
+// what the kernel said of it at that step, its 4-tuple and its inode, so "the same socket"
+// means the same connection, not a reused number. The 4-tuple is what identifies it on
+// every OS: macOS and FreeBSD give TCP sockets inode 0.
 type logged struct {
-	Step string
-	FD   int
-	Ino  uint64
+	Step  string
+	FD    int
+	Tuple string
+	Ino   uint64
 }
 
-// on lists steps that happened on the server's socket e.
+// on lists steps that happened on the server's socket e, as the descriptor table showed it.
 func on(e fdtable.Entry, steps ...string) []logged {
+	GinkgoHelper()
+	Expect(e.Local).NotTo(BeEmpty(), "the server socket's address, from the table: %v", e)
+	Expect(e.Peer).NotTo(BeEmpty(), "the server socket's peer, from the table: %v", e)
 	out := make([]logged, len(steps))
 	for i, s := range steps {
-		out[i] = logged{s, e.FD, e.Ino}
+		out[i] = logged{s, e.FD, e.Local + " ↔ " + e.Peer, e.Ino}
 	}
 	return out
 }
@@ -84,7 +90,7 @@ func on(e fdtable.Entry, steps ...string) []logged {
 func untilClose(events []wsserver.Event) []logged {
 	var out []logged
 	for _, e := range events {
-		out = append(out, logged{e.Step, e.FD, e.Ino})
+		out = append(out, logged{e.Step, e.FD, e.Tuple, e.Ino})
 		if e.Step == "close(2)" {
 			break
 		}

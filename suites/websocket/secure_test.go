@@ -56,7 +56,7 @@ var _ = Describe("wss is WebSocket inside TLS", suite.Checks("ws.secure"), func(
 			}
 			events := a.eventsOf(c, "accept", "upgrade → 101", "echo", "close(2)", "close 1000")
 			Expect(untilClose(events)).To(Equal(on(server, "accept", "upgrade → 101", "echo", "close(2)")),
-				"every step up to close(2) on the server socket the table showed (fd %d, inode %d)", server.FD, server.Ino)
+				"every step up to close(2) on the server socket the table showed (fd %d, %s ↔ %s, inode %d)", server.FD, server.Local, server.Peer, server.Ino)
 
 			// HTTPS on the same port: a plain page over TLS.
 			web := dialTLS(f, a.Addr, a.Roots)
