@@ -16,6 +16,28 @@ import (
 // the kernel's answer, so their unit tests feed them every OS's value (judge_test.go):
 // the macOS and FreeBSD branches run on Linux too.
 
+// Judge compares a call's error with o: nil for ok, else the errno o names.
+func (o Outcome) Judge(err error) error {
+	if o.OK() {
+		if err == nil {
+			return nil
+		}
+		return fmt.Errorf("expected the call to succeed, but it failed with %s", errno.Describe(err))
+	}
+	return Errno(o).Judge(err)
+}
+
+// Judge compares a call's error with the errno e: the call must fail with exactly e.
+func (e Errno) Judge(err error) error {
+	if isErrno(err, e.Value()) {
+		return nil
+	}
+	if err == nil {
+		return fmt.Errorf("expected the call to fail with %s, but it succeeded", errno.Describe(e.Value()))
+	}
+	return fmt.Errorf("expected the call to fail with %s, but it failed with %s", errno.Describe(e.Value()), errno.Describe(err))
+}
+
 // Judge compares the end of a non-blocking connect (AwaitConnect's done and err after
 // the spec's watch) with c.
 func (c ConnectOutcome) Judge(done bool, err error) error {

@@ -201,3 +201,76 @@ func TestJudgeBacklog(t *testing.T) {
 		t.Errorf("linux, backlog 0: %d complete; want 1", got)
 	}
 }
+
+// bind.addrinuse: the SO_REUSEADDR rules (XNU and FreeBSD in_pcbbind look the exact
+// address up; Linux inet_csk_bind_conflict lets two non-listening sockets share it and
+// refuses the second listen, and refuses a specific address under a wildcard listener).
+func TestJudgeReuseaddr(t *testing.T) {
+	c := loadReal(t)
+	inUse := os.NewSyscallError("bind", unix.EADDRINUSE)
+	type answers struct{ bind, secondListen, underWildcard error }
+	kernel := map[string]answers{
+		"linux":   {nil, os.NewSyscallError("listen", unix.EADDRINUSE), inUse},
+		"darwin":  {inUse, nil, nil},
+		"freebsd": {inUse, nil, nil},
+	}
+	judge := func(want AddrInUse, k answers) error {
+		if err := want.ReuseaddrSameAddress.Bind.Judge(k.bind); err != nil {
+			return err
+		}
+		if k.bind == nil { // the spec listens twice only where the second bind succeeded
+			if err := want.ReuseaddrSameAddress.SecondListen.Judge(k.secondListen); err != nil {
+				return err
+			}
+		}
+		return want.ReuseaddrSpecificUnderWildcardListener.Judge(k.underWildcard)
+	}
+	for _, goos := range OSes {
+		want := expected[AddrInUse](t, c, goos)
+		for other, k := range kernel {
+			err := judge(want, k)
+			same := k == kernel[goos]
+			if same && err != nil {
+				t.Errorf("%s's expectation judged %s's answers wrong: %v", goos, other, err)
+			}
+			if !same && err == nil {
+				t.Errorf("%s's expectation took %s's answers", goos, other)
+			}
+		}
+	}
+	if err := expected[AddrInUse](t, c, "darwin").ReuseaddrSpecificUnderWildcardListener.Judge(inUse); err == nil ||
+		err.Error() != "expected the call to succeed, but it failed with EADDRINUSE (address already in use)" {
+		t.Errorf("message: %v", err)
+	}
+}
+
+// socket.no-peer: write(2) on a fresh TCP socket (Linux tcp_sendmsg_locked: EPIPE; XNU
+// sosendcheck and FreeBSD sosend_generic: ENOTCONN), and whether SO_DOMAIN exists.
+func TestJudgeNoPeer(t *testing.T) {
+	c := loadReal(t)
+	kernel := map[string]error{
+		"linux":   os.NewSyscallError("write", unix.EPIPE),
+		"darwin":  os.NewSyscallError("write", unix.ENOTCONN),
+		"freebsd": os.NewSyscallError("write", unix.ENOTCONN),
+	}
+	soDomain := map[string]bool{"linux": true, "darwin": false, "freebsd": true}
+	for _, goos := range OSes {
+		want := expected[NoPeer](t, c, goos)
+		for other, k := range kernel {
+			err := want.WriteUnconnectedTCP.Judge(k)
+			same := k.Error() == kernel[goos].Error()
+			if same != (err == nil) {
+				t.Errorf("%s's expectation on %s's answer %v: %v", goos, other, k, err)
+			}
+		}
+		if want.SoDomain != soDomain[goos] {
+			t.Errorf("%s: so_domain %v; the source says %v", goos, want.SoDomain, soDomain[goos])
+		}
+		if got := expected[Transport](t, c, goos).SoProtocol; got != soDomain[goos] {
+			t.Errorf("%s: so_protocol %v; the source says %v (sogetopt has both or neither)", goos, got, soDomain[goos])
+		}
+	}
+	if err := Errno("EPIPE").Judge(nil); err == nil || err.Error() != "expected the call to fail with EPIPE (broken pipe), but it succeeded" {
+		t.Errorf("message: %v", err)
+	}
+}
