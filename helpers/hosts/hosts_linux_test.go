@@ -22,6 +22,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	. "sockspec/helpers/matchers"
+	"sockspec/helpers/skip"
 	"sockspec/helpers/sock"
 )
 
@@ -57,8 +58,8 @@ func machine() []string {
 }
 
 func needRoot() {
-	if os.Geteuid() != 0 {
-		Skip("needs root to create network namespaces")
+	if uid := os.Geteuid(); uid != 0 {
+		skip.Because(skip.NotRoot, "test hosts are network namespaces, which only root can make (running as uid %d)", uid)
 	}
 }
 
@@ -224,6 +225,29 @@ var _ = Describe("test hosts after a spec that ends badly", Ordered, func() {
 		Expect(string(s.Out.Contents())).To(ContainSubstring("[INTERRUPTED]"))
 		after(s)
 		gone(made(), before)
+	})
+
+	It("releases every descriptor when making hosts runs out of them (EMFILE), at each step", func() {
+		before := machine()
+		s, made := run("emfile")
+		Eventually(s).WithTimeout(60 * time.Second).Should(gexec.Exit(1))
+		after(s)
+		gone(made(), before)
+		var failed, passed int
+		for _, m := range regexp.MustCompile(`(?m)^spec: (\{.*\})$`).FindAllSubmatch(s.Out.Contents(), -1) {
+			var r struct{ Name, State, Failure string }
+			Expect(json.Unmarshal(m[1], &r)).To(Succeed())
+			switch r.State {
+			case "passed":
+				passed++
+			case "failed":
+				failed++
+				Expect(r.Failure).To(MatchRegexp(`^making test hosts: .*: too many open files \(EMFILE: at most \d+ descriptors may be open, ulimit -n\)$`), r.Name)
+			}
+		}
+		// With no room at all the first step fails; with room enough every step succeeds.
+		Expect(failed).To(BeNumerically(">=", 9), "builds that ran out of descriptors, one per step that opens one")
+		Expect(passed).To(BeNumerically(">", 0), "builds with room enough")
 	})
 
 	It("leaves nothing behind when the process is killed outright", func() {
