@@ -259,7 +259,7 @@ var _ = Describe("test hosts after a spec that ends badly", Ordered, func() {
 			}
 		}
 		// With no room at all the first step fails; with room enough every step succeeds.
-		Expect(failed).To(BeNumerically(">=", 9), "builds that ran out of descriptors, one per step that opens one")
+		Expect(failed).To(BeNumerically(">", 0), "builds that ran out of descriptors")
 		Expect(passed).To(BeNumerically(">", 0), "builds with room enough")
 	})
 

@@ -16,6 +16,8 @@ import (
 // milliseconds.
 const readyWithin = 5 * time.Second
 
+const recheck = 10 * time.Millisecond
+
 // awaitForwarding returns once the segment carries frames between every pair of hosts.
 // A bridge port does not forward when it is set up: the kernel enables it only once its
 // carrier change has gone through the link-watch work queue, and until then it drops every
@@ -110,8 +112,9 @@ func (h *Host) pending(c *rtnl) (string, error) {
 	return "", nil
 }
 
-// until checks pending until it reports nothing, reading again whenever the namespace
-// announces a change, until deadline.
+// until checks pending until it reports nothing, until deadline. Between checks it sleeps
+// until the namespace announces a change, and at most recheck, in case this kernel does
+// not announce the change awaited.
 func (c *rtnl) until(deadline time.Time, pending func() (string, error)) error {
 	for {
 		c.changed = false
@@ -125,14 +128,17 @@ func (c *rtnl) until(deadline time.Time, pending func() (string, error)) error {
 		if what == "" {
 			return nil
 		}
-		came := c.changed // a change arrived while reading: read again at once
-		if !came {
-			if came, err = c.awaitChange(deadline); err != nil {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("still %s after %v", what, readyWithin)
+		}
+		if !c.changed { // else a change arrived while reading: read again at once
+			wake := time.Now().Add(recheck)
+			if wake.After(deadline) {
+				wake = deadline
+			}
+			if err := c.awaitChange(wake); err != nil {
 				return err
 			}
-		}
-		if !came || time.Now().After(deadline) {
-			return fmt.Errorf("still %s after %v", what, readyWithin)
 		}
 	}
 }

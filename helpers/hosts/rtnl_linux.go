@@ -100,7 +100,11 @@ func (c *rtnl) do(typ, flags uint16, body []byte) ([]message, error) {
 	native.PutUint16(req[4:], typ)
 	native.PutUint16(req[6:], unix.NLM_F_REQUEST|flags)
 	native.PutUint32(req[8:], c.seq)
-	if err := unix.Sendto(c.fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+	// The kernel handles the request within sendto(2), which does not sleep on this
+	// non-blocking socket; EINTR is retried all the same.
+	if _, err := ignoringEINTR(func() (int, error) {
+		return 0, unix.Sendto(c.fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK})
+	}); err != nil {
 		return nil, os.NewSyscallError("sendto(netlink)", err)
 	}
 	deadline := time.Now().Add(answerWithin)
@@ -130,8 +134,10 @@ func (c *rtnl) do(typ, flags uint16, body []byte) ([]message, error) {
 				}
 				return answer, nil
 			case unix.NLMSG_DONE:
-				if err := ackError(m); err != nil {
-					return nil, err // the dump failed part way
+				if len(m.data) >= 4 {
+					if err := ackError(m); err != nil {
+						return nil, err // the dump failed part way
+					}
 				}
 				if interrupted {
 					return nil, errDumpInterrupted
@@ -166,20 +172,19 @@ func (c *rtnl) receive(deadline time.Time) (msgs []message, ok bool, err error) 
 	}
 }
 
-// awaitChange waits until deadline for a change notification, reading every message
-// queued; it reports whether one came.
-func (c *rtnl) awaitChange(deadline time.Time) (bool, error) {
-	ok, err := pollIn(c.fd, deadline)
-	if err != nil || !ok {
-		return false, err
+// awaitChange waits until a change notification comes or until passes, and reads every
+// message queued.
+func (c *rtnl) awaitChange(until time.Time) error {
+	if ok, err := pollIn(c.fd, until); err != nil || !ok {
+		return err
 	}
 	for {
 		_, _, err := unix.Recvfrom(c.fd, c.buf, unix.MSG_DONTWAIT)
 		if err == unix.EAGAIN {
-			return true, nil
+			return nil
 		}
 		if err != nil && err != unix.ENOBUFS && err != unix.EINTR {
-			return false, os.NewSyscallError("recvfrom(netlink)", err)
+			return os.NewSyscallError("recvfrom(netlink)", err)
 		}
 	}
 }
@@ -331,6 +336,9 @@ func (c *rtnl) links(family uint8) ([]link, error) {
 // index is the index of the link named name.
 func (c *rtnl) index(name string) (int, error) {
 	ls, err := c.links(unix.AF_UNSPEC)
+	for tries := 1; errors.Is(err, errDumpInterrupted) && tries < 3; tries++ {
+		ls, err = c.links(unix.AF_UNSPEC)
+	}
 	if err != nil {
 		return 0, err
 	}
