@@ -12,16 +12,23 @@
 //
 // Addresses come from the documentation ranges (RFC 5737, RFC 3849): host i (from 1) is
 // 192.0.2.i/24 and 2001:db8::i/64. No host has a route beyond that segment, so nothing a
-// spec sends can leave the namespaces.
+// spec sends can leave the namespaces. New returns only once the segment carries frames:
+// every port of the bridge forwarding, every eth0 up, every IPv6 address usable.
+//
+// A machine that cannot make hosts (not root, a kernel without network or IPC namespaces,
+// bridges or veth pairs) skips the spec with the reason (helpers/skip); so does an IPv6
+// spec on hosts without IPv6, while the IPv4 specs run.
 package hosts
 
 import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 
+	"sockspec/helpers/skip"
 	"sockspec/helpers/sock"
 )
 
@@ -41,7 +48,7 @@ type Host struct {
 	NetNS, IPCNS uint64
 
 	ns     nsFiles
-	noIPv6 error // why the host has no IPv6 address, if it has none
+	noIPv6 *unavailable // why the host has no IPv6 address, if it has none
 }
 
 // Network is a set of hosts on one segment.
@@ -49,14 +56,20 @@ type Network struct {
 	Hosts []*Host
 	// SwitchNS is the namespace that holds the bridge.
 	SwitchNS uint64
+
+	sw     nsFiles
+	mu     sync.Mutex // guards held and closed: a spec's cleanup may run while New is still at work
+	held   []nsFiles  // every namespace descriptor made, released by close
+	closed bool
 }
 
-// Addr is the host's address in family f. A spec that asks for IPv6 on a kernel without
-// it is skipped with the reason.
+// Addr is the host's address in family f. A spec that asks for IPv6 on a host without it
+// is skipped with the reason; only that spec: the host's IPv4 works as before.
 func (h *Host) Addr(f sock.Family) netip.Addr {
+	GinkgoHelper()
 	if f.Domain == sock.IPv6.Domain {
 		if h.noIPv6 != nil {
-			Skip(fmt.Sprintf("IPv6 is not usable on the test hosts: adding %s → %v", h.IPv6, h.noIPv6))
+			skip.Because(h.noIPv6.reason, "host %s has no IPv6 address: %s", h.Name, describe(h.noIPv6))
 		}
 		return h.IPv6
 	}
@@ -103,4 +116,11 @@ func addrs(i int) (v4, v6 netip.Addr) {
 	b6 := IPv6Net.Addr().As16()
 	b6[15] = byte(i + 1)
 	return netip.AddrFrom4(b4), netip.AddrFrom16(b6)
+}
+
+// solicitedNode is the multicast group a to which neighbour solicitations for a are sent
+// (RFC 4291 2.7.1): ff02::1:ff00:0/104 and the low 24 bits of a.
+func solicitedNode(a netip.Addr) netip.Addr {
+	b := a.As16()
+	return netip.AddrFrom16([16]byte{0xff, 0x02, 10: 0, 11: 0x01, 12: 0xff, 13: b[13], 14: b[14], 15: b[15]})
 }

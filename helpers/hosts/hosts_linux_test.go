@@ -3,6 +3,7 @@
 package hosts
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/netip"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -22,6 +24,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	. "sockspec/helpers/matchers"
+	"sockspec/helpers/skip"
 	"sockspec/helpers/sock"
 )
 
@@ -57,8 +60,8 @@ func machine() []string {
 }
 
 func needRoot() {
-	if os.Geteuid() != 0 {
-		Skip("needs root to create network namespaces")
+	if uid := os.Geteuid(); uid != 0 {
+		skip.Because(skip.NotRoot, "test hosts are network namespaces, which only root can make (running as uid %d)", uid)
 	}
 }
 
@@ -167,6 +170,9 @@ var _ = Describe("test hosts after a spec that ends badly", Ordered, func() {
 		program, err = gexec.Build("sockspec/fixtures/programs/hostsfail")
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(gexec.CleanupBuildArtifacts)
+		// A process the program leaves behind becomes this one's child (see ours).
+		Expect(unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)).To(Succeed())
+		DeferCleanup(func() { Expect(unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)).To(Succeed()) })
 	})
 
 	namespaces := regexp.MustCompile(`namespaces: \[([0-9 ]+)\]`)
@@ -198,8 +204,16 @@ var _ = Describe("test hosts after a spec that ends badly", Ordered, func() {
 	}
 	gone := func(ids []uint64, before []string) {
 		GinkgoHelper()
-		held, err := Holders("*", ids)
+		all, err := Holders("*", ids)
 		Expect(err).NotTo(HaveOccurred())
+		var held []string
+		for _, h := range all {
+			if pid, _ := strconv.Atoi(strings.Split(h, "/")[2]); ours(pid) {
+				held = append(held, h)
+			} else {
+				fmt.Fprintf(GinkgoWriter, "not ours, so a namespace number used again: %s\n", h)
+			}
+		}
 		Expect(held).To(BeEmpty(), "processes still holding the namespaces %v", ids)
 		Expect(machine()).To(Equal(before))
 	}
@@ -226,6 +240,29 @@ var _ = Describe("test hosts after a spec that ends badly", Ordered, func() {
 		gone(made(), before)
 	})
 
+	It("releases every descriptor when making hosts runs out of them (EMFILE), at each step", func() {
+		before := machine()
+		s, made := run("emfile")
+		Eventually(s).WithTimeout(60 * time.Second).Should(gexec.Exit(1))
+		after(s)
+		gone(made(), before)
+		var failed, passed int
+		for _, m := range regexp.MustCompile(`(?m)^spec: (\{.*\})$`).FindAllSubmatch(s.Out.Contents(), -1) {
+			var r struct{ Name, State, Failure string }
+			Expect(json.Unmarshal(m[1], &r)).To(Succeed())
+			switch r.State {
+			case "passed":
+				passed++
+			case "failed":
+				failed++
+				Expect(r.Failure).To(MatchRegexp(`^making test hosts: .*: too many open files \(EMFILE: at most \d+ descriptors may be open, ulimit -n\)$`), r.Name)
+			}
+		}
+		// With no room at all the first step fails; with room enough every step succeeds.
+		Expect(failed).To(BeNumerically(">", 0), "builds that ran out of descriptors")
+		Expect(passed).To(BeNumerically(">", 0), "builds with room enough")
+	})
+
 	It("leaves nothing behind when the process is killed outright", func() {
 		before := machine()
 		s, made := run("hold")
@@ -236,3 +273,28 @@ var _ = Describe("test hosts after a spec that ends badly", Ordered, func() {
 		gone(made(), before)
 	})
 })
+
+// ours says whether process pid is this test process or a descendant of it. Once a program
+// has ended, the kernel gives its namespaces' inode numbers to new namespaces, which other
+// programs on this machine make all the time: a process of theirs in a namespace with a
+// number used again holds nothing of ours. Whatever the program left running is ours: this
+// process is a child subreaper while the program runs, so the program's orphans become its
+// children.
+func ours(pid int) bool {
+	for self := os.Getpid(); pid > 1; {
+		if pid == self {
+			return true
+		}
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return false // ended meanwhile
+		}
+		// "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+		fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		if len(fields) < 2 {
+			return false
+		}
+		pid, _ = strconv.Atoi(fields[1])
+	}
+	return false
+}

@@ -7,8 +7,7 @@ import (
 	"net/netip"
 	"runtime"
 
-	. "github.com/onsi/ginkgo/v2"
-
+	"sockspec/helpers/skip"
 	"sockspec/helpers/sock"
 )
 
@@ -18,7 +17,7 @@ const onlyLinux = "Linux only: test hosts are Linux network namespaces"
 
 // New skips the spec: there are no network namespaces on this OS.
 func New(names ...string) *Network {
-	Skip(fmt.Sprintf("%s (this is %s)", onlyLinux, runtime.GOOS))
+	skip.Because(skip.OtherOS, "%s (this is %s)", onlyLinux, runtime.GOOS)
 	return nil
 }
 
@@ -27,7 +26,7 @@ func (h *Host) Do(fn func() error) error { return fmt.Errorf("%s", onlyLinux) }
 
 // Socket is never reached on this OS: New skipped the spec.
 func (h *Host) Socket(f sock.Family, typ int) *sock.Socket {
-	Skip(onlyLinux)
+	skip.Because(skip.OtherOS, "%s", onlyLinux)
 	return nil
 }
 
@@ -36,6 +35,6 @@ func Holders(pid string, ids []uint64) ([]string, error) { return nil, nil }
 
 // Listener is never reached on this OS: New skipped the spec.
 func (h *Host) Listener(f sock.Family, ap netip.AddrPort, backlog int) *sock.Socket {
-	Skip(onlyLinux)
+	skip.Because(skip.OtherOS, "%s", onlyLinux)
 	return nil
 }

@@ -1,6 +1,7 @@
 package hosts
 
 import (
+	"net/netip"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -26,5 +27,11 @@ var _ = Describe("host names", func() {
 		Expect(v4.String()).To(Equal("192.0.2.3"))
 		Expect(v6.String()).To(Equal("2001:db8::3"))
 		Expect(IPv4Net.Contains(v4) && IPv6Net.Contains(v6)).To(BeTrue())
+	})
+
+	It("give host i's IPv6 address the solicited-node group ff02::1:ff00:i", func() {
+		_, v6 := addrs(2)
+		Expect(solicitedNode(v6).String()).To(Equal("ff02::1:ff00:3"))
+		Expect(solicitedNode(netip.MustParseAddr("2001:db8::abcd:ef12:3456")).String()).To(Equal("ff02::1:ff12:3456"))
 	})
 })
