@@ -196,7 +196,9 @@ func verdict(passed bool) string {
 	return "fail"
 }
 
-func num(f float64) string { return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".") }
+func num(f float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".")
+}
 
 // leftovers lists processes whose working directory is a grader's temporary directory.
 func leftovers() []string {
