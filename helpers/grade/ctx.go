@@ -179,7 +179,7 @@ func (c *Ctx) AwaitListening(inst *Instance, within time.Duration) (observe.Snap
 	})
 	if listening {
 		l := snap.Listening(c.Port)
-		c.Note("instance %d listened on %s (%s) %s after it started", inst.N, l[0].TCP.Local, observe.Where(l), time.Since(start).Round(time.Millisecond))
+		c.Note("instance %d listened on %s (%s) %s after it started", inst.N, l[0].TCP.Local, observe.Where(l), Dur(time.Since(start)))
 		c.mu.Lock()
 		if c.setup == len(c.notes)-1 {
 			c.setup++
@@ -222,7 +222,7 @@ func (c *Ctx) notListening(s observe.Snapshot, within time.Duration) *Failure {
 		return f.WithHint("Listen on the port given as the first argument.")
 	}
 	if idle := s.NotTCP(); len(idle) > 0 {
-		return Failf("after %s nothing listened on port %d; your server holds %d socket(s) that are neither listening nor connected (%s).", within, c.Port, len(idle), observe.Where(idle)).
+		return Failf("after %s nothing listened on port %d; your server held %s neither listening nor connected (%s).", within, c.Port, Count(len(idle), "socket"), observe.Where(idle)).
 			WithHint("socket() and bind() are not enough: call listen() before accept().")
 	}
 	if len(s.Live()) == 0 {
@@ -255,6 +255,22 @@ func (c *Ctx) Ended(inst *Instance, when string) *Failure {
 		}
 	}
 	return f
+}
+
+// Dur prints a duration as a student reads it: 3ms, 0.4ms, 1.2s.
+func Dur(d time.Duration) string {
+	if d < 10*time.Millisecond {
+		return d.Round(100 * time.Microsecond).String()
+	}
+	return d.Round(time.Millisecond).String()
+}
+
+// Count is "1 socket", "3 sockets".
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // LastLines is the last n non-empty lines of s, joined with " / ".

@@ -63,7 +63,7 @@ func (e Exit) Signaled() (unix.Signal, bool) {
 
 func (e Exit) String() string {
 	if sig, ok := e.Signaled(); ok {
-		s := fmt.Sprintf("killed by %s (%s)", SignalName(sig), sig)
+		s := fmt.Sprintf("was killed by %s (%s)", SignalName(sig), sig)
 		if e.Signal == 0 {
 			s += fmt.Sprintf(", as its shell reported with exit status %d", e.Code)
 		}

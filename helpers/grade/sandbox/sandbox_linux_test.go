@@ -243,8 +243,8 @@ func TestExitStatus(t *testing.T) {
 		want  string
 	}{
 		{[]string{"/bin/sh", "-c", "exit 3"}, true, "exited with status 3"},
-		{[]string{"/bin/sh", "-c", "kill -SEGV $$"}, true, "killed by SIGSEGV (segmentation fault)"},
-		{[]string{"/bin/sh", "-c", "sh -c 'kill -PIPE $$'; exit $?"}, true, "killed by SIGPIPE (broken pipe), as its shell reported with exit status 141"},
+		{[]string{"/bin/sh", "-c", "kill -SEGV $$"}, true, "was killed by SIGSEGV (segmentation fault)"},
+		{[]string{"/bin/sh", "-c", "sh -c 'kill -PIPE $$'; exit $?"}, true, "was killed by SIGPIPE (broken pipe), as its shell reported with exit status 141"},
 	} {
 		p, err := b.Run(c.argv, env, c.shell, false)
 		if err != nil {

@@ -45,7 +45,7 @@ var portInUse = grade.CheckDef{
 			}
 			return f.WithHint("Check what bind() returns: when it fails, print why (perror(\"bind\")) and exit(1).")
 		}
-		took := time.Since(started).Round(time.Millisecond)
+		took := grade.Dur(time.Since(started))
 		e := inst.Exit()
 		select { // its last words, if any are still on the way
 		case <-inst.Stderr().EOF():
