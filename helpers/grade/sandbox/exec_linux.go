@@ -17,10 +17,9 @@ import (
 const execEnv = "SOCKSPEC_GRADE_EXEC"
 
 type execConfig struct {
-	Path    string `json:"path"`
-	Isolate bool   `json:"isolate"`
-	User    *User  `json:"user"`
-	Limits  Limits `json:"limits"`
+	Path   string `json:"path"`
+	User   *User  `json:"user"`
+	Limits Limits `json:"limits"`
 }
 
 func init() {
@@ -35,9 +34,6 @@ func runExec(spec string) int {
 		return execFail("bad configuration: %v", err)
 	}
 	os.Unsetenv(execEnv)
-	if err := setLimits(cfg); err != nil {
-		return execFail("%v", err)
-	}
 	if u := cfg.User; u != nil {
 		// Since Go 1.16 these apply to every thread of the process.
 		if err := syscall.Setgroups(nil); err != nil {
@@ -58,6 +54,12 @@ func runExec(spec string) int {
 	// from its own parent without close-on-exec (a CI runner's pipes) must not.
 	if err := closeOnExecFrom(3); err != nil {
 		return execFail("marking descriptors close-on-exec: %v", err)
+	}
+	// The limits come last, just before exec: this Go runtime must not meet them (its
+	// address space, its threads counted against the user's RLIMIT_NPROC, which other
+	// boxes running as the same user share).
+	if err := setLimits(cfg); err != nil {
+		return execFail("%v", err)
 	}
 	err := syscall.Exec(cfg.Path, os.Args, os.Environ())
 	return execFail("cannot run %s: %v", os.Args[0], err)
@@ -118,8 +120,8 @@ func setLimits(cfg execConfig) error {
 			return fmt.Errorf("getrlimit %s: %v", r.name, err)
 		}
 		v := r.value
-		if !cfg.Isolate && cur.Max != unix.RLIM_INFINITY && v > cur.Max {
-			v = cur.Max // not root: a hard limit cannot be raised
+		if cur.Max != unix.RLIM_INFINITY && v > cur.Max {
+			v = cur.Max // the user the command runs as cannot raise a hard limit
 		}
 		// syscall's Setrlimit, so that Exec does not put back the Go runtime's saved
 		// RLIMIT_NOFILE.

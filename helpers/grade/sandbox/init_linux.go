@@ -167,7 +167,7 @@ func (in *initState) start(req request, stdout, stderr int) {
 	// The command starts as this program in its exec mode (exec_linux.go), which applies
 	// the limits and the user to itself and then execs the command: the limits never bind
 	// the init, and no Go code runs between fork and exec.
-	shim, _ := json.Marshal(execConfig{Path: path, Isolate: in.cfg.Isolate, User: in.cfg.User, Limits: in.cfg.Limits})
+	shim, _ := json.Marshal(execConfig{Path: path, User: in.cfg.User, Limits: in.cfg.Limits})
 	pid, err := syscall.ForkExec("/proc/self/exe", req.Argv, &syscall.ProcAttr{
 		Dir:   in.cfg.Dir,
 		Env:   append(req.Env[:len(req.Env):len(req.Env)], execEnv+"="+string(shim)),
