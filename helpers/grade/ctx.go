@@ -234,12 +234,7 @@ func (c *Ctx) notListening(s observe.Snapshot, within time.Duration) *Failure {
 // Ended describes how the target ended, with the end of its stderr.
 func (c *Ctx) Ended(inst *Instance, when string) *Failure {
 	e := inst.Exit()
-	// The exit is known; give its output a moment to arrive (never waiting for EOF,
-	// which a daemon it left could hold back).
-	select {
-	case <-inst.Stderr().EOF():
-	case <-time.After(200 * time.Millisecond):
-	}
+	c.SettleOutput(inst)
 	f := Failf("your server %s %s.", e, when)
 	if last := LastLines(inst.Stderr().String(), 3); last != "" {
 		f.Saw += fmt.Sprintf(" Its stderr ends with: %q.", last)
@@ -271,6 +266,20 @@ func Count(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// SettleOutput waits, once the started process ended, until what it printed has been
+// read: until its stderr reaches EOF, at most 2 s when nothing of the target is left to
+// hold the pipe open, at most 200 ms when something is (a daemon may keep it forever).
+func (c *Ctx) SettleOutput(inst *Instance) {
+	limit := 200 * time.Millisecond
+	if c.Gone() {
+		limit = 2 * time.Second
+	}
+	select {
+	case <-inst.Stderr().EOF():
+	case <-time.After(limit):
+	}
 }
 
 // LastLines is the last n non-empty lines of s, joined with " / ".

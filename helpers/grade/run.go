@@ -212,10 +212,15 @@ func build(ctx context.Context, cmd string, cfg sandbox.Config, env []string, l 
 	case <-ctx.Done():
 		res.Status = "interrupted"
 	}
-	// The output so far; a compiler server it left behind must not hold the build up.
+	// All of its output, unless something it left behind holds the pipe open: that must
+	// not hold the build up.
+	wait := 200 * time.Millisecond
+	if box.Empty() {
+		wait = 2 * time.Second
+	}
 	select {
 	case <-p.Stdout.EOF():
-	case <-time.After(200 * time.Millisecond):
+	case <-time.After(wait):
 	}
 	res.Output = p.Stdout.String()
 	return res

@@ -24,7 +24,11 @@ type Box struct {
 	init  *exec.Cmd
 	ctl   int // the grader's end of the control socket
 	netns int // the box's network namespace, -1 when not isolated
-	pidns uint64
+	// The box's PID namespace, held open until the box is closed and checked empty: a
+	// namespace's inode number is reused as soon as it is freed, so without this another
+	// box's namespace could pass for this one.
+	pidnsFD int
+	pidns   uint64
 
 	runMu   sync.Mutex // one start request at a time
 	replies chan message
@@ -91,7 +95,7 @@ func Start(cfg Config) (*Box, error) {
 		}
 		return nil, fmt.Errorf("starting the sandbox's init: %w", err)
 	}
-	b := &Box{cfg: cfg, init: cmd, ctl: pair[0], netns: -1, replies: make(chan message, 1),
+	b := &Box{cfg: cfg, init: cmd, ctl: pair[0], netns: -1, pidnsFD: -1, replies: make(chan message, 1),
 		procs: map[int]*Proc{}, dead: make(chan struct{})}
 	go func() {
 		cmd.Wait()
@@ -115,8 +119,12 @@ func Start(cfg Config) (*Box, error) {
 			return nil, fmt.Errorf("opening the sandbox's network namespace: %w", err)
 		}
 		b.netns = ns
+		if b.pidnsFD, err = unix.Open(fmt.Sprintf("/proc/%d/ns/pid", cmd.Process.Pid), unix.O_RDONLY|unix.O_CLOEXEC, 0); err != nil {
+			b.Close()
+			return nil, fmt.Errorf("opening the sandbox's PID namespace: %w", err)
+		}
 		var st unix.Stat_t
-		if err := unix.Stat(fmt.Sprintf("/proc/%d/ns/pid", cmd.Process.Pid), &st); err == nil {
+		if err := unix.Fstat(b.pidnsFD, &st); err == nil {
 			b.pidns = st.Ino
 		}
 	}
@@ -350,7 +358,11 @@ func (b *Box) Close() error {
 	if b.netns >= 0 {
 		unix.Close(b.netns)
 	}
-	if left := b.leftovers(); len(left) > 0 {
+	left := b.leftovers()
+	if b.pidnsFD >= 0 {
+		unix.Close(b.pidnsFD)
+	}
+	if len(left) > 0 {
 		return fmt.Errorf("the sandbox left processes running: %s", strings.Join(left, ", "))
 	}
 	return nil

@@ -47,10 +47,7 @@ var portInUse = grade.CheckDef{
 		}
 		took := grade.Dur(time.Since(started))
 		e := inst.Exit()
-		select { // its last words, if any are still on the way
-		case <-inst.Stderr().EOF():
-		case <-time.After(200 * time.Millisecond):
-		}
+		c.SettleOutput(inst) // its last words, if any are still on the way
 		last := grade.LastLines(inst.Stderr().String(), 2)
 		if _, signaled := e.Signaled(); signaled {
 			return c.Ended(inst, "with port "+strconv.Itoa(int(c.Port))+" taken, instead of exiting with an error")
