@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -61,8 +63,26 @@ func runExec(spec string) int {
 	if err := setLimits(cfg); err != nil {
 		return execFail("%v", err)
 	}
+	runtime.LockOSThread() // the signal mask is this thread's, and exec keeps it
+	defaultSignals()
 	err := syscall.Exec(cfg.Path, os.Args, os.Environ())
 	return execFail("cannot run %s: %v", os.Args[0], err)
+}
+
+// defaultSignals gives every signal its default action and unblocks them all, as a
+// student's server expects: a signal the grader was started with ignored (nohup, some CI
+// runners, the Go runtime's own choices) would otherwise stay ignored across exec.
+// Right before exec this Go runtime no longer needs its handlers. An all-zero struct
+// sigaction is SIG_DFL, no flags, empty mask, whatever the architecture's layout.
+func defaultSignals() {
+	var dfl [4]uint64
+	for sig := 1; sig <= 64; sig++ {
+		if sig != int(unix.SIGKILL) && sig != int(unix.SIGSTOP) {
+			unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&dfl)), 0, 8, 0, 0)
+		}
+	}
+	var none uint64
+	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&none)), 0, 8, 0, 0)
 }
 
 // closeOnExecFrom marks every descriptor from first on close-on-exec: close_range(2)

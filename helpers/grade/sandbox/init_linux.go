@@ -52,14 +52,6 @@ type message struct {
 	Error  string `json:"error,omitempty"`
 }
 
-// The signals a command must get with their default action. Catching them here makes
-// execve reset them to SIG_DFL in the command, even where the grader was started with
-// them ignored (nohup, some CI runners): a server that never asked for SIGPIPE to be
-// ignored must die of it, as it would for a student.
-var resetSignals = []os.Signal{unix.SIGHUP, unix.SIGINT, unix.SIGQUIT, unix.SIGPIPE, unix.SIGALRM,
-	unix.SIGTERM, unix.SIGUSR1, unix.SIGUSR2, unix.SIGTSTP, unix.SIGTTIN, unix.SIGTTOU, unix.SIGXCPU,
-	unix.SIGXFSZ, unix.SIGVTALRM, unix.SIGWINCH, unix.SIGURG, unix.SIGIO, unix.SIGPWR}
-
 type initState struct {
 	cfg     initConfig
 	mu      sync.Mutex // held while starting a command and while reaping, so an exit is never reported before its start
@@ -80,7 +72,7 @@ func runInit(spec string) int {
 		return initFail("becoming the child subreaper: %v", err)
 	}
 	sigs := make(chan os.Signal, 64)
-	signal.Notify(sigs, append(resetSignals, unix.SIGCHLD)...)
+	signal.Notify(sigs, unix.SIGCHLD)
 	in := &initState{cfg: cfg, started: map[int]bool{}}
 	in.send(message{Kind: "ready"}, nil)
 
@@ -91,10 +83,8 @@ func runInit(spec string) int {
 	}()
 	for {
 		select {
-		case s := <-sigs:
-			if s == unix.SIGCHLD {
-				in.reap()
-			}
+		case <-sigs:
+			in.reap()
 		case <-quit:
 			in.killAll()
 			return 0
