@@ -23,6 +23,16 @@ func ready(c *grade.Ctx) (*grade.Instance, observe.Snapshot, error) {
 	return inst, snap, err
 }
 
+// connected starts a fresh target, waits until it listens and connects one client to it.
+func connected(c *grade.Ctx, who string) (*grade.Instance, *client.Conn, error) {
+	inst, _, err := ready(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	conn, err := dial(c, inst, who)
+	return inst, conn, err
+}
+
 // dial connects a client named who; a refused connection is the target's failure, and
 // says so with how the target ended if it did.
 func dial(c *grade.Ctx, inst *grade.Instance, who string) (*client.Conn, error) {

@@ -11,11 +11,7 @@ var echo = grade.CheckDef{
 	Expect: "A client sends a short message in one write() and gets exactly those bytes back, nothing more.",
 	Params: []rubric.ParamSpec{readyWithin, within},
 	Run: func(c *grade.Ctx) error {
-		inst, _, err := ready(c)
-		if err != nil {
-			return err
-		}
-		conn, err := dial(c, inst, "the client")
+		inst, conn, err := connected(c, "the client")
 		if err != nil {
 			return err
 		}

@@ -21,11 +21,7 @@ var large = grade.CheckDef{
 		{Name: "size", Kind: rubric.Bytes, Default: "1MiB", Doc: "how many bytes the client sends"},
 		{Name: "within", Kind: rubric.Duration, Default: "10s", Doc: "how long the whole exchange may take"}},
 	Run: func(c *grade.Ctx) error {
-		inst, _, err := ready(c)
-		if err != nil {
-			return err
-		}
-		conn, err := dial(c, inst, "the client")
+		inst, conn, err := connected(c, "the client")
 		if err != nil {
 			return err
 		}

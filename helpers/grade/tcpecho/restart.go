@@ -18,11 +18,7 @@ var restart = grade.CheckDef{
 	Params: []rubric.ParamSpec{readyWithin, within,
 		{Name: "grace", Kind: rubric.Duration, Default: "1s", Doc: "how long SIGTERM has before SIGKILL"}},
 	Run: func(c *grade.Ctx) error {
-		first, _, err := ready(c)
-		if err != nil {
-			return err
-		}
-		conn, err := dial(c, first, "the client")
+		first, conn, err := connected(c, "the client")
 		if err != nil {
 			return err
 		}

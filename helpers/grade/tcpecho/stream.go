@@ -17,11 +17,7 @@ var stream = grade.CheckDef{
 	Params: []rubric.ParamSpec{readyWithin, within,
 		{Name: "gap", Kind: rubric.Duration, Default: "30ms", Doc: "the pause between two pieces"}},
 	Run: func(c *grade.Ctx) error {
-		inst, _, err := ready(c)
-		if err != nil {
-			return err
-		}
-		conn, err := dial(c, inst, "the client")
+		inst, conn, err := connected(c, "the client")
 		if err != nil {
 			return err
 		}
