@@ -117,6 +117,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
+			if ctx.Err() != nil {
+				res.Saw = "not run: grading was interrupted."
+				results[i] = res
+				return
+			}
 			results[i] = runCheck(ctx, def, rc, res, cfg, o.Target, env, r.Limits)
 			if o.Progress != nil {
 				verdict := "failed"
@@ -237,12 +242,13 @@ func runCheck(ctx context.Context, def CheckDef, rc *rubric.Check, in CheckResul
 		return res
 	}
 	c := &Ctx{Check: rc, box: box, target: target, env: env}
-	if c.Port, err = freePort(box); err != nil {
+	if c.Port, err = ports.take(box); err != nil {
 		box.Close()
 		res.GraderError = "picking a port: " + err.Error()
 		res.Saw = "the grader could not run this check: " + res.GraderError
 		return res
 	}
+	defer ports.release(c.Port)
 	res.Port = int(c.Port)
 	done := make(chan error, 1)
 	go func() { done <- safely(def.Run, c) }()
@@ -276,6 +282,39 @@ func runCheck(ctx context.Context, def CheckDef, rc *rubric.Check, in CheckResul
 	res.GraderError = err.Error()
 	res.Saw = "the grader could not run this check: " + err.Error()
 	return res
+}
+
+// ports are the ports of the checks running now. Boxes that share the grader's network
+// (not isolated) must not be given one port twice, and the kernel may hand out a port
+// again as soon as the probe that found it is closed.
+var ports = &portSet{used: map[uint16]bool{}}
+
+type portSet struct {
+	mu   sync.Mutex
+	used map[uint16]bool
+}
+
+func (s *portSet) take(b *sandbox.Box) (uint16, error) {
+	for range 20 {
+		p, err := freePort(b)
+		if err != nil {
+			return 0, err
+		}
+		s.mu.Lock()
+		if !s.used[p] {
+			s.used[p] = true
+			s.mu.Unlock()
+			return p, nil
+		}
+		s.mu.Unlock()
+	}
+	return 0, fmt.Errorf("no free port after 20 tries")
+}
+
+func (s *portSet) release(p uint16) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.used, p)
 }
 
 func safely(run func(*Ctx) error, c *Ctx) (err error) {
