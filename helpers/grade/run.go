@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -59,7 +60,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		rep.User = cfg.User.Name
 	}
 
-	tmp, err := os.MkdirTemp("", "sockspec-grade-")
+	removeStale()
+	tmp, err := os.MkdirTemp("", fmt.Sprintf("%s%d-", tmpPrefix, os.Getpid()))
 	if err != nil {
 		return nil, err
 	}
@@ -140,6 +142,24 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	rep.Checks = results
 	rep.Duration = time.Since(rep.Started)
 	return rep, ctx.Err()
+}
+
+// tmpPrefix starts the name of each grading's directory, followed by the grader's PID.
+const tmpPrefix = "sockspec-grade-"
+
+// removeStale removes the directories of graders that died without cleaning up (killed
+// with SIGKILL: their boxes' inits killed the targets, but nothing removed the copies).
+func removeStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), tmpPrefix+"*-*"))
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(filepath.Base(d), tmpPrefix), "-", 2)[0])
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); os.IsNotExist(err) {
+			os.RemoveAll(d)
+		}
+	}
 }
 
 // sandboxConfig decides how targets run: as root, isolated and as GRADE_USER (nobody);

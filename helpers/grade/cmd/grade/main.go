@@ -15,6 +15,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -127,6 +128,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	rep, err := grade.Run(ctx, grade.Options{Assignment: a, Rubric: rub, Catalog: cat, Submission: sub,
 		Build: bld, Target: tgt, Only: only, Jobs: *jobs, Progress: stderr})
+	if ctx.Err() != nil {
+		return fail(errors.New("interrupted: no results written"))
+	}
 	if err != nil {
 		return fail(err)
 	}
