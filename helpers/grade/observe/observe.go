@@ -216,7 +216,11 @@ func (s Snapshot) View(maxLines int) string {
 		byInode[k.Inode] = k
 	}
 	var lines []string
+	nsPID := map[int]int{}
 	for _, p := range s.Procs {
+		nsPID[p.PID] = p.NSPID
+	}
+	for _, p := range s.Live() {
 		lines = append(lines, fmt.Sprintf("%s, state %s, %d descriptors:", p, p.State, len(p.FDs)))
 		for _, e := range p.FDs {
 			what := e.Target
@@ -229,6 +233,21 @@ func (s Snapshot) View(maxLines int) string {
 			}
 			lines = append(lines, fmt.Sprintf("  fd %d: %s", e.FD, what))
 		}
+	}
+	if z := s.Zombies(); len(z) > 0 {
+		// Zombies hold no descriptors; one line says how many and whose.
+		pids, parents := make([]int, len(z)), map[string]bool{}
+		for i, p := range z {
+			pids[i] = p.NSPID
+			parents[fmt.Sprintf("pid %d", nsPID[p.PPID])] = true
+		}
+		slices.Sort(pids)
+		var whose []string
+		for k := range parents {
+			whose = append(whose, k)
+		}
+		slices.Sort(whose)
+		lines = append(lines, fmt.Sprintf("%d zombies (ended, never reaped by their parent %s): pids %s", len(z), strings.Join(whose, ", "), Runs(pids)))
 	}
 	if len(lines) == 0 {
 		return "(no processes)"

@@ -2,6 +2,7 @@ package tcpecho
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -124,15 +125,12 @@ func byState(socks []observe.Socket) string {
 }
 
 func pids(ps []*observe.Proc) string {
-	parts := make([]string, 0, len(ps))
+	nums := make([]int, len(ps))
 	for i, p := range ps {
-		if i == 5 {
-			parts = append(parts, "…")
-			break
-		}
-		parts = append(parts, p.String())
+		nums[i] = p.NSPID
 	}
-	return strings.Join(parts, ", ")
+	slices.Sort(nums)
+	return "pids " + observe.Runs(nums)
 }
 
 func capitalize(s string) string {
