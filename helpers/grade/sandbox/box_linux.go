@@ -221,7 +221,7 @@ func (b *Box) Run(argv []string, env []string, shell, combined bool) (*Proc, err
 	b.pending = p
 	b.mu.Unlock()
 	req, _ := json.Marshal(request{Argv: argv, Env: env})
-	err = unix.Sendmsg(b.ctl, req, unix.UnixRights(int(outW.Fd()), int(errW.Fd())), nil, 0)
+	err = unix.Sendmsg(b.ctl, req, unix.UnixRights(int(outW.Fd()), int(errW.Fd())), nil, unix.MSG_NOSIGNAL)
 	outW.Close()
 	errW.Close()
 	if err != nil {

@@ -95,7 +95,7 @@ func runInit(spec string) int {
 func initFail(format string, args ...any) int {
 	msg := fmt.Sprintf(format, args...)
 	b, _ := json.Marshal(message{Kind: "error", Error: msg})
-	unix.Sendmsg(ctlFD, b, nil, nil, 0)
+	unix.Sendmsg(ctlFD, b, nil, nil, unix.MSG_NOSIGNAL)
 	fmt.Fprintln(os.Stderr, "grade sandbox init:", msg)
 	return 1
 }
@@ -154,9 +154,9 @@ func (in *initState) start(req request, stdout, stderr int) {
 		return
 	}
 	defer unix.Close(null)
-	// The command starts as this program in its exec mode (exec_linux.go), which applies
-	// the limits and the user to itself and then execs the command: the limits never bind
-	// the init, and no Go code runs between fork and exec.
+	// The command starts as this program in its exec mode (exec_linux.go), which takes on
+	// the user, the limits and default signals and then execs the command: the limits
+	// never bind the init, and the command starts with all of them in place.
 	shim, _ := json.Marshal(execConfig{Path: path, User: in.cfg.User, Limits: in.cfg.Limits})
 	pid, err := syscall.ForkExec("/proc/self/exe", req.Argv, &syscall.ProcAttr{
 		Dir:   in.cfg.Dir,
@@ -254,7 +254,7 @@ func (in *initState) send(m message, fds []int) {
 	if len(fds) > 0 {
 		oob = unix.UnixRights(fds...)
 	}
-	unix.Sendmsg(ctlFD, b, oob, nil, 0)
+	unix.Sendmsg(ctlFD, b, oob, nil, unix.MSG_NOSIGNAL)
 }
 
 // loopbackUp sets lo up: in a fresh network namespace it exists but is down.
