@@ -2,6 +2,7 @@ package grade
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -54,7 +55,17 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep.Isolated, rep.Isolation = cfg.Isolate, isolation(cfg)
+	var noNamespaces error
+	if cfg.Isolate {
+		// Root in a container without CAP_SYS_ADMIN (Gradescope's, for one) cannot make
+		// namespaces, but can still run the target as another user, with the limits.
+		if err := sandbox.CanIsolate(); errors.Is(err, sandbox.ErrNoNamespaces) {
+			cfg.Isolate, noNamespaces = false, err
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	rep.Isolated, rep.Isolation = cfg.Isolate, isolation(cfg, noNamespaces)
 	rep.User = currentUser()
 	if cfg.User != nil {
 		rep.User = cfg.User.Name
@@ -96,7 +107,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		"LANG=C.UTF-8", "USER=" + rep.User}
 
 	if strings.TrimSpace(o.Build) != "" {
-		rep.Build = build(ctx, o.Build, cfg, env, r.Limits, o.Progress)
+		if rep.Build, err = build(ctx, o.Build, cfg, env, r.Limits, o.Progress); err != nil {
+			return nil, err
+		}
 	}
 	results := make([]CheckResult, len(checks))
 	jobs := o.Jobs
@@ -187,12 +200,15 @@ func sandboxConfig(l rubric.Limits) (sandbox.Config, error) {
 	return cfg, nil
 }
 
-func isolation(cfg sandbox.Config) string {
+func isolation(cfg sandbox.Config, noNamespaces error) string {
 	l := cfg.Limits
 	limits := fmt.Sprintf("%d open files, %d processes, %d MiB of address space, %d s of CPU per process, files up to %d MiB",
 		l.OpenFiles, l.Processes, l.AddressSpaceMiB, l.CPUSeconds, l.FileSizeMiB)
 	if cfg.Isolate {
 		return fmt.Sprintf("isolated: your server ran as user %s in its own network (loopback only), PID and IPC namespaces, with limits of %s.", cfg.User.Name, limits)
+	}
+	if cfg.User != nil {
+		return fmt.Sprintf("not isolated: your server ran as user %s with limits of %s, but in the grader's own network and PID namespace (%v).", cfg.User.Name, limits, noNamespaces)
 	}
 	return fmt.Sprintf("not isolated: the grader was not root, so your server ran as the grader's user (%s) in the grader's own network namespace; limits still applied: %s.", currentUser(), limits)
 }
@@ -204,7 +220,7 @@ func currentUser() string {
 	return strconv.Itoa(os.Getuid())
 }
 
-func build(ctx context.Context, cmd string, cfg sandbox.Config, env []string, l rubric.Limits, progress io.Writer) *BuildResult {
+func build(ctx context.Context, cmd string, cfg sandbox.Config, env []string, l rubric.Limits, progress io.Writer) (*BuildResult, error) {
 	start := time.Now()
 	res := &BuildResult{Command: cmd}
 	defer func() {
@@ -217,14 +233,17 @@ func build(ctx context.Context, cmd string, cfg sandbox.Config, env []string, l 
 	cfg.Tail = max(cfg.Tail, 8<<10)
 	box, err := sandbox.Start(cfg)
 	if err != nil {
-		res.Status = "the grader could not start the build's sandbox: " + err.Error()
-		return res
+		return res, fmt.Errorf("starting the build's sandbox: %w", err)
 	}
 	defer box.Close()
 	p, err := box.Run([]string{"/bin/sh", "-c", cmd}, env, true, true)
-	if err != nil {
+	var cannot *sandbox.CannotRunError
+	if errors.As(err, &cannot) {
 		res.Status = "could not start: " + err.Error()
-		return res
+		return res, nil
+	}
+	if err != nil {
+		return res, fmt.Errorf("starting the build: %w", err)
 	}
 	limit := time.Duration(l.BuildSeconds) * time.Second
 	select {
@@ -248,7 +267,7 @@ func build(ctx context.Context, cmd string, cfg sandbox.Config, env []string, l 
 	case <-time.After(wait):
 	}
 	res.Output = p.Stdout.String()
-	return res
+	return res, nil
 }
 
 func runCheck(ctx context.Context, def CheckDef, rc *rubric.Check, in CheckResult, cfg sandbox.Config, target string, env []string, l rubric.Limits) (res CheckResult) {
@@ -304,14 +323,15 @@ func runCheck(ctx context.Context, def CheckDef, rc *rubric.Check, in CheckResul
 	return res
 }
 
-// ports are the ports of the checks running now. Boxes that share the grader's network
-// (not isolated) must not be given one port twice, and the kernel may hand out a port
-// again as soon as the probe that found it is closed.
-var ports = &portSet{used: map[uint16]bool{}}
+// ports are the ports of the checks running now, and of those that ended within the last
+// minute. Boxes that share the grader's network (not isolated) must not get one port
+// twice: the kernel may hand a port out again as soon as the probe that found it is
+// closed, and a finished check may leave connections in TIME_WAIT on it for 60 s.
+var ports = &portSet{used: map[uint16]time.Time{}}
 
 type portSet struct {
 	mu   sync.Mutex
-	used map[uint16]bool
+	used map[uint16]time.Time // port → when it was released (zero while in use)
 }
 
 func (s *portSet) take(b *sandbox.Box) (uint16, error) {
@@ -321,8 +341,9 @@ func (s *portSet) take(b *sandbox.Box) (uint16, error) {
 			return 0, err
 		}
 		s.mu.Lock()
-		if !s.used[p] {
-			s.used[p] = true
+		released, known := s.used[p]
+		if !known || (!released.IsZero() && time.Since(released) > time.Minute) {
+			s.used[p] = time.Time{}
 			s.mu.Unlock()
 			return p, nil
 		}
@@ -334,7 +355,7 @@ func (s *portSet) take(b *sandbox.Box) (uint16, error) {
 func (s *portSet) release(p uint16) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.used, p)
+	s.used[p] = time.Now()
 }
 
 func safely(run func(*Ctx) error, c *Ctx) (err error) {

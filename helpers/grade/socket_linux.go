@@ -51,23 +51,30 @@ func (c *Ctx) listener(ap netip.AddrPort) (int, error) {
 	return fd, nil
 }
 
-// freePort asks the kernel for a free port in the box's network: bind port 0, read it
-// back, close. In a fresh namespace every port is free anyway; outside one this avoids the
-// ports other programs use.
+// freePort asks the kernel for a port free for IPv4 and IPv6 alike in the box's network:
+// bind a dual-stack socket to [::] port 0, read the port back, close. In a fresh namespace
+// every port is free anyway; in the grader's own one this avoids the ports in use (a
+// server or a grader's listener may take either family's wildcard). Without IPv6, IPv4.
 func freePort(b *sandbox.Box) (uint16, error) {
-	fd, err := boxSocket(b, netip.AddrPortFrom(netip.IPv4Unspecified(), 0))
-	if err != nil {
-		return 0, err
+	fd, err := boxSocket(b, netip.AddrPortFrom(netip.IPv6Unspecified(), 0))
+	var sa unix.Sockaddr = &unix.SockaddrInet6{}
+	if err == nil {
+		unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 0)
+	} else {
+		if fd, err = boxSocket(b, netip.AddrPortFrom(netip.IPv4Unspecified(), 0)); err != nil {
+			return 0, err
+		}
+		sa = &unix.SockaddrInet4{}
 	}
 	defer unix.Close(fd)
-	if err := unix.Bind(fd, &unix.SockaddrInet4{}); err != nil {
+	if err := unix.Bind(fd, sa); err != nil {
 		return 0, os.NewSyscallError("bind", err)
 	}
-	sa, err := unix.Getsockname(fd)
+	got, err := unix.Getsockname(fd)
 	if err != nil {
 		return 0, os.NewSyscallError("getsockname", err)
 	}
-	ap, _ := sockaddr.To(sa)
+	ap, _ := sockaddr.To(got)
 	return ap.Port(), nil
 }
 

@@ -91,7 +91,7 @@ func Start(cfg Config) (*Box, error) {
 	if err := cmd.Start(); err != nil {
 		unix.Close(pair[0])
 		if cfg.Isolate && errors.Is(err, unix.EPERM) {
-			return nil, fmt.Errorf("creating the sandbox's namespaces: %s (needs root, or CAP_SYS_ADMIN)", errno.Describe(err))
+			return nil, fmt.Errorf("%w: %s (needs CAP_SYS_ADMIN, which containers often drop)", ErrNoNamespaces, errno.Describe(err))
 		}
 		return nil, fmt.Errorf("starting the sandbox's init: %w", err)
 	}
@@ -129,6 +129,16 @@ func Start(cfg Config) (*Box, error) {
 		}
 	}
 	return b, nil
+}
+
+// CanIsolate says whether this process can make a box's namespaces: nil if it can, else
+// why not (ErrNoNamespaces inside a container without CAP_SYS_ADMIN, for one).
+func CanIsolate() error {
+	b, err := Start(Config{Isolate: true, Dir: "/", Tail: 1})
+	if err != nil {
+		return err
+	}
+	return b.Close()
 }
 
 func sysProcAttr(isolate bool) *unix.SysProcAttr {

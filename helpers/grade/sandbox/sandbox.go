@@ -11,6 +11,7 @@
 package sandbox
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -85,6 +86,9 @@ func SignalName(sig unix.Signal) string {
 type CannotRunError struct{ Msg string }
 
 func (e *CannotRunError) Error() string { return e.Msg }
+
+// ErrNoNamespaces says the box's namespaces could not be made.
+var ErrNoNamespaces = errors.New("creating the sandbox's namespaces")
 
 // ErrNotLinux is what every entry point returns on other OSes.
 var ErrNotLinux = fmt.Errorf("grading runs only on Linux (it needs /proc, namespaces and the kernel's TCP tables)")

@@ -17,6 +17,7 @@ type Proc struct {
 	Stdout, Stderr *Tail
 }
 
+func CanIsolate() error                                          { return ErrNotLinux }
 func Start(Config) (*Box, error)                                 { return nil, ErrNotLinux }
 func (b *Box) Run([]string, []string, bool, bool) (*Proc, error) { return nil, ErrNotLinux }
 func (b *Box) InitPID() int                                      { return 0 }
