@@ -273,6 +273,43 @@ func TestNotRootIsNotIsolated(t *testing.T) {
 	}
 }
 
+// Root without CAP_SYS_ADMIN (a container's root, as on Gradescope) cannot make
+// namespaces: the grader still runs the target as nobody, with the limits, and the
+// feedback says it was not isolated.
+func TestNoNamespaces(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("environment (needs root): the test drops CAP_SYS_ADMIN from root")
+	}
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Skip("environment (unusable here): setpriv (util-linux) is needed to drop CAP_SYS_ADMIN")
+	}
+	root, err := repo.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	self, _ := os.Executable()
+	out := t.TempDir()
+	cmd := exec.Command(setpriv, "--bounding-set", "-sys_admin", "--inh-caps", "-sys_admin",
+		self, "--out", out, "--submission", sample(t, "daemonize"), "--check", "echo")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), mainEnv+"=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("grade without CAP_SYS_ADMIN: %v\n%s", err, stderr.String())
+	}
+	f, err := os.ReadFile(filepath.Join(out, "feedback.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"**not isolated: your server ran as user nobody", "EPERM", "✓ `echo`"} {
+		if !strings.Contains(string(f), want) {
+			t.Errorf("feedback lacks %q:\n%s", want, f)
+		}
+	}
+}
+
 func copyFile(t *testing.T, from, to string) {
 	t.Helper()
 	in, err := os.Open(from)
