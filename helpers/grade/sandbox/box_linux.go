@@ -344,13 +344,16 @@ func (b *Box) Close() error {
 	all := b.all
 	b.mu.Unlock()
 
+	var survivors []int
 	if !b.cfg.Isolate {
 		// Kill while they are still the init's descendants; once it exits they would be
 		// reparented out of sight.
-		wait.Until(2*time.Second, func() bool {
+		if !wait.Until(2*time.Second, func() bool {
 			b.Signal(unix.SIGKILL)
 			return b.Empty()
-		})
+		}) {
+			survivors = b.Processes()
+		}
 	}
 	// shutdown, not only close: the listening goroutine is inside recvmsg on it, which
 	// would keep the socket open. The init sees the end, kills everything left and exits.
@@ -369,6 +372,9 @@ func (b *Box) Close() error {
 		unix.Close(b.netns)
 	}
 	left := b.leftovers()
+	for _, p := range survivors {
+		left = append(left, strconv.Itoa(p))
+	}
 	if b.pidnsFD >= 0 {
 		unix.Close(b.pidnsFD)
 	}
