@@ -9,7 +9,7 @@ GINKGO := go tool ginkgo
 GINKGO_FLAGS ?=
 CLAIMS := go run ./helpers/report/cmd/claims
 
-.PHONY: conformance test unit vet cross fmt
+.PHONY: conformance test unit vet cross fmt grade
 
 # Checks ginkgo.yaml and the catalog first (a malformed file stops here, with its line),
 # then runs every suite in parallel; the reports go to out/ even when claims fail, and the
@@ -33,8 +33,28 @@ test:
 	if [ -n "$$failed" ]; then echo "make test: failed:$$failed" >&2; exit 1; fi; \
 	echo "make test: $(TEST_STEPS): all passed"
 
+# Grades a student's server (Linux only; as root it runs sandboxed as nobody):
+#   make grade [ASSIGNMENT=tcp-echo] [TARGET='CMD {port}'] [SUBMISSION=DIR] [BUILD='CMD'] [RUBRIC=FILE]
+# Without TARGET and SUBMISSION it builds and grades the bundled reference. Results go to
+# out/grade/ (gradescope.json, autolab.json, prairielearn.json, feedback.md); stdout ends
+# with Autolab's scores line. The values reach the grader through the environment, so
+# commands keep their quotes; BUILD= (empty) builds nothing.
+ASSIGNMENT ?= tcp-echo
+grade: export GRADE_TARGET = $(TARGET)
+grade: export GRADE_BUILD = $(BUILD)
+grade: export GRADE_SUBMISSION = $(SUBMISSION)
+grade: export GRADE_RUBRIC = $(RUBRIC)
+grade:
+	@go build -o out/bin/grade ./helpers/grade/cmd/grade
+	@out/bin/grade --assignment '$(ASSIGNMENT)' --out out/grade \
+		$(if $(TARGET),--target "$$GRADE_TARGET") \
+		$(if $(SUBMISSION),--submission "$$GRADE_SUBMISSION") \
+		$(if $(RUBRIC),--rubric "$$GRADE_RUBRIC") \
+		$(if $(filter undefined,$(origin BUILD)),,--build "$$GRADE_BUILD")
+
 # The helpers' and fixtures' own tests (catalog, profiles, matchers, descriptor table,
-# errno, test hosts, the sample WebSocket server).
+# errno, test hosts, the sample WebSocket server), and the grader's: every sample submission
+# under fixtures/submissions is built and graded against its manifest.
 unit:
 	go test ./helpers/... ./fixtures/...
 
