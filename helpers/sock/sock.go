@@ -209,16 +209,14 @@ func (s *Socket) Connect(to netip.AddrPort) error {
 	return os.NewSyscallError("connect", unix.Connect(s.Num, sockaddr.From(to)))
 }
 
-// ConnectBlocking is a blocking connect(2), bounded by SO_SNDTIMEO so a kernel that never
-// answers fails the spec instead of hanging it. It leaves the socket fully connected, also
-// in the socket layer's own state (a non-blocking connect on Linux stays "connecting" there
-// until connect is called again).
+// ConnectBlocking is ConnectWithin under its old name.
+//
+// Deprecated: use ConnectWithin. A blocking connect(2) bounded by SO_SNDTIMEO, which this
+// was, fails with EINTR when a signal lands while it waits (the kernel does not restart a
+// connect that has a timeout, and the Go runtime preempts threads with SIGURG), and macOS
+// and FreeBSD ignore SO_SNDTIMEO for connect.
 func (s *Socket) ConnectBlocking(to netip.AddrPort, within time.Duration) error {
-	tv := unix.NsecToTimeval(within.Nanoseconds())
-	if err := unix.SetsockoptTimeval(s.Num, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv); err != nil {
-		return os.NewSyscallError("setsockopt(SO_SNDTIMEO)", err)
-	}
-	return s.Connect(to)
+	return s.ConnectWithin(to, within)
 }
 
 // AwaitConnect waits at most within for a non-blocking connect to finish, with poll(2).
@@ -357,17 +355,32 @@ func Connected(f Family, within time.Duration) Conn {
 // ErrInProgress is ConnectWithin's answer for a connect the kernel has not finished.
 var ErrInProgress = errors.New("connect still in progress")
 
-// ConnectWithin connects s to to without blocking, waits at most within for the outcome,
-// and returns it: nil, the kernel's error (refused at once or later), or ErrInProgress.
+// ConnectWithin connects s to to and waits at most within for the kernel's answer: nil,
+// the kernel's error (refused at once or later), or ErrInProgress. It never sleeps in
+// connect(2): the connect is non-blocking, then a bounded poll (restarted after signals)
+// and SO_ERROR say how it ended. The socket is left non-blocking.
+//
+// Once the connect succeeded, the socket is connected in the socket layer's own state too,
+// as after a blocking connect: on Linux a non-blocking connect that completed in the
+// background leaves that state "connecting", and the next connect() returns 0 whatever the
+// address; so ConnectWithin makes that call itself, and the caller's next connect() fails
+// with EISCONN (macOS and FreeBSD answer EISCONN to this call already).
 func (s *Socket) ConnectWithin(to netip.AddrPort, within time.Duration) error {
-	s.SetNonblock(true)
+	if err := unix.SetNonblock(s.Num, true); err != nil {
+		return os.NewSyscallError("fcntl(O_NONBLOCK)", err)
+	}
 	err := s.Connect(to)
-	if err == nil || !errors.Is(err, unix.EINPROGRESS) {
+	if errors.Is(err, unix.EINPROGRESS) {
+		var done bool
+		if done, err = AwaitConnect(s.Num, within); err == nil && !done {
+			return ErrInProgress
+		}
+	}
+	if err != nil {
 		return err
 	}
-	done, err := AwaitConnect(s.Num, within)
-	if err == nil && !done {
-		return ErrInProgress
+	if err := unix.Connect(s.Num, sockaddr.From(to)); err != nil && !errors.Is(err, unix.EISCONN) {
+		return os.NewSyscallError("connect (again, once it completed)", err)
 	}
-	return err
+	return nil
 }
