@@ -30,7 +30,7 @@ var (
 	IPv6 = Family{"IPv6", unix.AF_INET6, netip.MustParseAddr("::1"), netip.IPv6Unspecified()}
 )
 
-var usable sync.Map // Domain -> error: can this host bind the family's loopback address?
+var usable sync.Map // Domain -> error: can this host connect over the family's loopback?
 
 // Require skips the spec, with the reason, when the host cannot use the family's loopback
 // address (CI containers without IPv6, for one). Every constructor below calls it.
@@ -38,24 +38,81 @@ func (f Family) Require() {
 	GinkgoHelper()
 	v, ok := usable.Load(f.Domain)
 	if !ok {
-		v = probe(f)
+		v = f.ProbeLoopback(probeWithin)
 		usable.Store(f.Domain, v)
 	}
 	if err, _ := v.(error); err != nil {
-		skip.Because(skip.Unusable, "%s loopback %s: binding it fails with %s", f.Name, f.Loopback, errno.Describe(err))
+		skip.Because(skip.Unusable, "%v", err)
 	}
 }
 
-func probe(f Family) any {
-	fd, err := unix.Socket(f.Domain, unix.SOCK_STREAM, 0)
+// stepError is a step of the probe and the kernel's answer to it: "connect → ENETUNREACH (…)".
+type stepError struct {
+	step string
+	err  error
+}
+
+func (e stepError) Error() string { return e.step + " → " + errno.Describe(e.err) }
+func (e stepError) Unwrap() error { return e.err }
+
+// probeWithin bounds each step of ProbeLoopback; over loopback each takes microseconds.
+const probeWithin = 3 * time.Second
+
+// ProbeLoopback makes one TCP connection over the family's loopback address: listen,
+// non-blocking connect, accept, each step bounded by within. bind() alone proves nothing: it
+// succeeds on a loopback interface that is down, where connect fails with ENETUNREACH. The
+// error names the step, the kernel's answer and what to do.
+func (f Family) ProbeLoopback(within time.Duration) error {
+	err := f.probe(within)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, unix.ENETUNREACH):
+		return fmt.Errorf("%s loopback %s is not usable: %w; %s", f.Name, f.Loopback, err, loopbackHint)
+	}
+	return fmt.Errorf("%s loopback %s is not usable: %w", f.Name, f.Loopback, err)
+}
+
+func (f Family) probe(within time.Duration) error {
+	step := func(name string, err error) error { return stepError{name, err} }
+	l, err := socket(f.Domain, unix.SOCK_STREAM)
 	if err != nil {
-		return err
+		return step("socket", err)
 	}
-	defer unix.Close(fd)
-	if err := unix.Bind(fd, sockaddr.From(netip.AddrPortFrom(f.Loopback, 0))); err != nil {
-		return err
+	defer unix.Close(l)
+	if err := unix.Bind(l, sockaddr.From(netip.AddrPortFrom(f.Loopback, 0))); err != nil {
+		return step("bind", err)
 	}
-	return nil
+	if err := unix.Listen(l, 1); err != nil {
+		return step("listen", err)
+	}
+	sa, err := unix.Getsockname(l)
+	if err != nil {
+		return step("getsockname", err)
+	}
+	to, _ := sockaddr.To(sa)
+	c, err := socket(f.Domain, unix.SOCK_STREAM)
+	if err != nil {
+		return step("socket", err)
+	}
+	defer unix.Close(c)
+	s := &Socket{FD: &FD{Num: c}, Family: f, Type: unix.SOCK_STREAM}
+	switch err := s.ConnectWithin(to, within); {
+	case errors.Is(err, ErrInProgress):
+		return fmt.Errorf("connect to %s did not complete within %v", to, within)
+	case err != nil:
+		return step("connect", err)
+	}
+	if revents, err := Poll(l, unix.POLLIN, within); err != nil {
+		return step("poll", err)
+	} else if revents == 0 {
+		return fmt.Errorf("accept: the connection was not queued within %v", within)
+	}
+	fds, err := cloexec("accept", func() ([]int, error) { nfd, _, err := unix.Accept(l); return []int{nfd}, err })
+	if err != nil {
+		return step("accept", err)
+	}
+	return unix.Close(fds[0])
 }
 
 // Socket is a socket a spec opened.
