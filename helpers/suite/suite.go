@@ -130,8 +130,10 @@ func startUp(sc *types.SuiteConfig, rc *types.ReporterConfig, name string) error
 // packageName is the suite's package ("server"), read from the function that called Run:
 // the suite's reports are named after it, wherever the test binary runs from.
 func packageName() string {
-	pc, _, _, _ := runtime.Caller(2)
-	fn := runtime.FuncForPC(pc).Name() // "sockspec/suites/server.TestServer"
+	pc := make([]uintptr, 1)
+	runtime.Callers(3, pc) // skip Callers, packageName and Run
+	frame, _ := runtime.CallersFrames(pc).Next()
+	fn := frame.Function // "sockspec/suites/server.TestServer"
 	slash := strings.LastIndex(fn, "/")
 	return strings.SplitN(fn[slash+1:], ".", 2)[0]
 }

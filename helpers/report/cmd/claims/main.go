@@ -106,7 +106,7 @@ func (c *config) prepare(ginkgoFlags []string) error {
 	jsonOut, junitOut, claimsOut := c.outputs()
 	for _, f := range []string{c.p.SuiteReportDir(c.root), c.logDir(), jsonOut, junitOut, claimsOut} {
 		if err := os.RemoveAll(f); err != nil {
-			return err
+			return fmt.Errorf("removing the previous run's reports: %w (did another user write them? remove %s)", err, c.p.Dir(c.root))
 		}
 	}
 	c.removeLeftovers()
