@@ -37,7 +37,7 @@ type Profile struct {
 	Reports           Reports  `yaml:"reports"`
 }
 
-// Reports names the report files, relative to the module root.
+// Reports names the report files. Dir is relative to the module root, or absolute.
 type Reports struct {
 	Dir    string `yaml:"dir"`
 	JSON   string `yaml:"json"`
@@ -155,12 +155,21 @@ func (p Profile) Apply(s *types.SuiteConfig, r *types.ReporterConfig, root, suit
 	}
 }
 
+// Dir is the reports directory: reports.dir under the module root, or reports.dir itself
+// when it is an absolute path.
+func (p Profile) Dir(root string) string {
+	if filepath.IsAbs(p.Reports.Dir) {
+		return filepath.Clean(p.Reports.Dir)
+	}
+	return filepath.Join(root, p.Reports.Dir)
+}
+
 // SuiteReportDir is where each suite writes its own reports before they are merged.
 func (p Profile) SuiteReportDir(root string) string {
-	return filepath.Join(root, p.Reports.Dir, "suites")
+	return filepath.Join(p.Dir(root), "suites")
 }
 
 // Path returns the absolute path of one of the merged report files.
 func (p Profile) Path(root, file string) string {
-	return filepath.Join(root, p.Reports.Dir, file)
+	return filepath.Join(p.Dir(root), file)
 }

@@ -87,6 +87,15 @@ func TestApply(t *testing.T) {
 		t.Errorf("reports = %q, %q", r.JSONReport, r.JUnitReport)
 	}
 
+	// An absolute reports.dir is used as it is, not joined under the module root.
+	abs := p
+	abs.Reports.Dir = "/var/tmp/sockspec-reports"
+	s, r = types.NewDefaultSuiteConfig(), types.NewDefaultReporterConfig()
+	abs.Apply(&s, &r, "/repo", "descriptors")
+	if r.JSONReport != "/var/tmp/sockspec-reports/suites/descriptors.json" || abs.Path("/repo", "c.md") != "/var/tmp/sockspec-reports/c.md" {
+		t.Errorf("with reports.dir %s: suite report %q, claims table %q", abs.Reports.Dir, r.JSONReport, abs.Path("/repo", "c.md"))
+	}
+
 	// Flags given explicitly win over the profile.
 	s, r = types.NewDefaultSuiteConfig(), types.NewDefaultReporterConfig()
 	s.Timeout, r.JSONReport = 7*time.Second, "mine.json"

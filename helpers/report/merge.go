@@ -34,7 +34,7 @@ func WriteJSON(reports []types.Report, dst string) error {
 	if err != nil {
 		return err
 	}
-	return write(dst, data)
+	return Write(dst, data)
 }
 
 // MergeJUnit merges per-suite JUnit files into one, as the ginkgo CLI does for -r runs.
@@ -60,12 +60,50 @@ func MergeJUnit(files []string, dst string) error {
 	if err != nil {
 		return err
 	}
-	return write(dst, append([]byte(xml.Header), data...))
+	return Write(dst, append([]byte(xml.Header), data...))
 }
 
-func write(dst string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+// Write writes a report file readable by everyone (0644, in directories made 0755).
+func Write(dst string, data []byte) error {
+	if err := Mkdir(filepath.Dir(dst)); err != nil {
 		return err
 	}
-	return os.WriteFile(dst, data, 0o644)
+	if err := os.WriteFile(dst, data, 0o644); err != nil {
+		return err
+	}
+	return Publish(dst)
+}
+
+// Mkdir makes dir and any missing parents, each 0755 whatever the umask (reports are read by
+// others: CI uploads them as another user). Directories that exist are left as they are.
+func Mkdir(dir string) error {
+	var missing []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		missing = append(missing, d)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return Publish(missing...)
+}
+
+// Publish makes files 0644 and directories 0755, whatever the umask.
+func Publish(paths ...string) error {
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return err
+		}
+		mode := os.FileMode(0o644)
+		if fi.IsDir() {
+			mode = 0o755
+		}
+		if err := os.Chmod(p, mode); err != nil {
+			return err
+		}
+	}
+	return nil
 }

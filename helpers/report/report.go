@@ -29,21 +29,28 @@ func Evidence(format string, args ...any) {
 type Row struct {
 	Claim                   *catalog.Claim
 	Passed, Failed, Skipped int
+	Interrupted             int // specs stopped by an interrupt (SIGINT): not the kernel's doing
+	Filtered                int // of Skipped: not selected by the run's filters (skipped without a reason)
 	Evidence                []string
 	Failures                []string // "spec (file:line): message"
 	SkipReasons             []string
+	NotRun                  string // why a claim without specs in the reports may still have some: a suite did not run
 }
 
 // Result says in a few words what happened to the claim on this run.
 func (r Row) Result() string {
-	total := r.Passed + r.Failed + r.Skipped
+	total := r.Passed + r.Failed + r.Skipped + r.Interrupted
 	switch {
+	case total == 0 && r.NotRun != "":
+		return "not run: " + r.NotRun
 	case total == 0 && r.Claim.Planned != "":
 		return "no spec yet (" + r.Claim.Planned + ")"
 	case total == 0:
 		return "NO SPEC"
 	case r.Failed > 0:
 		return fmt.Sprintf("FAILED %d of %d", r.Failed, total)
+	case r.Interrupted > 0:
+		return fmt.Sprintf("INTERRUPTED: %d of %d passed before the run was stopped", r.Passed, total)
 	case r.Passed > 0 && r.Skipped > 0:
 		return fmt.Sprintf("passed %d, skipped %d: %s", r.Passed, r.Skipped, strings.Join(unique(r.SkipReasons), "; "))
 	case r.Passed > 0:
@@ -62,14 +69,18 @@ const (
 	Partly     Coverage = "partly checked"       // some specs passed, others were skipped
 	NotChecked Coverage = "not checked"          // no spec passed: all skipped, or none exists
 	Planned    Coverage = "planned, no spec yet" // the catalog says which issue adds its specs
+	NotRun     Coverage = "not run"              // its suite did not run, or the run stopped first
 )
 
 // Coverage says how much of the claim this run checked.
 func (r Row) Coverage() Coverage {
+	total := r.Passed + r.Skipped + r.Failed + r.Interrupted
 	switch {
 	case r.Failed > 0:
 		return Failed
-	case r.Passed+r.Skipped == 0 && r.Claim.Planned != "":
+	case r.Interrupted > 0 || total == 0 && r.NotRun != "":
+		return NotRun
+	case total == 0 && r.Claim.Planned != "":
 		return Planned
 	case r.Passed == 0:
 		return NotChecked
@@ -92,15 +103,28 @@ func (r Row) EnvironmentOnly() bool {
 
 // Table is the outcome of a run, claim by claim.
 type Table struct {
-	GOOS     string
-	Rows     []Row
-	Problems []string // specs and suites that do not fit the catalog, suites that failed outside specs
+	GOOS        string
+	Rows        []Row
+	Problems    []string // specs and suites that do not fit the catalog, suites that failed outside specs
+	Interrupted string   // the run was stopped before it finished: how
 }
 
 // Build matches the specs of reports to the catalog's claims. With complete set, the reports
 // are the whole run, so a claim without `planned` and without a spec is a problem; otherwise
 // (one suite's report) only the claims that suite covers get a row.
 func Build(cat *catalog.Catalog, reports []types.Report, goos string, complete bool) Table {
+	t := makeTable(cat, reports, goos, complete, "")
+	for _, rep := range reports {
+		if why, failed := setupFailed(rep); failed {
+			t.Problems = append(t.Problems, fmt.Sprintf("%s: no spec ran: %s", rep.SuiteDescription, why))
+		}
+	}
+	return t
+}
+
+// makeTable makes the table. notRun, when set, says why claims without a spec in the reports may
+// still have specs (a suite did not run); they are not reported as lacking one.
+func makeTable(cat *catalog.Catalog, reports []types.Report, goos string, complete bool, notRun string) Table {
 	t := Table{GOOS: goos}
 	rows := map[string]*Row{}
 	for _, cl := range cat.Claims {
@@ -116,7 +140,7 @@ func Build(cat *catalog.Catalog, reports []types.Report, goos string, complete b
 		})
 		for _, spec := range specs {
 			if spec.LeafNodeType != types.NodeTypeIt {
-				if spec.State.Is(types.SpecStateFailureStates) {
+				if spec.State.Is(types.SpecStateFailureStates) && !spec.LeafNodeType.Is(setupNodes) {
 					t.Problems = append(t.Problems, fmt.Sprintf("%s: %s failed at %s: %s", rep.SuiteDescription, spec.LeafNodeType, spec.FailureLocation(), spec.FailureMessage()))
 				}
 				continue
@@ -134,10 +158,12 @@ func Build(cat *catalog.Catalog, reports []types.Report, goos string, complete b
 	}
 	for _, cl := range cat.Claims {
 		r := rows[cl.ID]
-		specs := r.Passed + r.Failed + r.Skipped
+		specs := r.Passed + r.Failed + r.Skipped + r.Interrupted
 		switch {
 		case specs == 0 && !complete:
 			continue
+		case specs == 0 && notRun != "":
+			r.NotRun = notRun
 		case specs == 0 && cl.Planned == "":
 			t.Problems = append(t.Problems, fmt.Sprintf("claim %s (%s:%d) has no spec: label one with claim:%s, or mark the claim planned", cl.ID, cl.File, cl.Line, cl.ID))
 		case specs > 0 && cl.Planned != "" && complete:
@@ -161,6 +187,8 @@ func (r *Row) add(spec types.SpecReport) {
 	switch {
 	case spec.State == types.SpecStatePassed:
 		r.Passed++
+	case spec.State == types.SpecStateInterrupted:
+		r.Interrupted++
 	case spec.State.Is(types.SpecStateFailureStates):
 		r.Failed++
 		loc := spec.FailureLocation()
@@ -169,6 +197,7 @@ func (r *Row) add(spec types.SpecReport) {
 		r.Skipped++
 		reason := spec.FailureMessage()
 		if reason == "" {
+			r.Filtered++
 			reason = "not selected by the run's filters"
 		}
 		r.SkipReasons = append(r.SkipReasons, reason)
@@ -179,7 +208,7 @@ func (r *Row) add(spec types.SpecReport) {
 // specs names a declared environment reason (the ci profile's fail_on_unchecked).
 func (t *Table) RequireChecked() {
 	for _, r := range t.Rows {
-		if r.Coverage() != NotChecked || r.EnvironmentOnly() {
+		if r.Coverage() != NotChecked || r.EnvironmentOnly() || r.NotRun != "" {
 			continue
 		}
 		why := "it has no spec"
@@ -195,10 +224,22 @@ func (t *Table) RequireChecked() {
 func (t Table) Summary() string {
 	count := map[Coverage]int{}
 	var why []string
+	notRun := map[string][]string{} // reason -> claims, said once: a suite that did not run takes many
+	var notRunOrder []string
 	for _, r := range t.Rows {
 		c := r.Coverage()
 		count[c]++
-		if c == Partly || c == NotChecked {
+		switch {
+		case c == NotRun:
+			reason := r.NotRun
+			if r.Interrupted > 0 {
+				reason = "the run was stopped while its specs ran"
+			}
+			if notRun[reason] == nil {
+				notRunOrder = append(notRunOrder, reason)
+			}
+			notRun[reason] = append(notRun[reason], "`"+r.Claim.ID+"`")
+		case c == Partly || c == NotChecked:
 			reasons := unique(r.SkipReasons)
 			if len(reasons) == 0 {
 				reasons = []string{"no spec"}
@@ -206,8 +247,14 @@ func (t Table) Summary() string {
 			why = append(why, fmt.Sprintf("- `%s` %s: %s", r.Claim.ID, c, strings.Join(reasons, "; ")))
 		}
 	}
+	for _, reason := range notRunOrder {
+		why = append(why, fmt.Sprintf("- %s not run: %s", strings.Join(notRun[reason], ", "), reason))
+	}
 	line := fmt.Sprintf("Claims on %s: %d checked, %d partly checked, %d not checked, %d failed", t.GOOS,
 		count[Checked], count[Partly], count[NotChecked], count[Failed])
+	if count[NotRun] > 0 {
+		line += fmt.Sprintf(", %d not run", count[NotRun])
+	}
 	if count[Planned] > 0 {
 		line += fmt.Sprintf(", %d planned", count[Planned])
 	}
@@ -218,20 +265,23 @@ func (t Table) Summary() string {
 	return line
 }
 
-// Failed tells whether any claim failed or the run does not fit the catalog.
+// Failed tells whether any claim failed, the run was interrupted, or it does not fit the catalog.
 func (t Table) Failed() bool {
 	for _, r := range t.Rows {
 		if r.Failed > 0 {
 			return true
 		}
 	}
-	return len(t.Problems) > 0
+	return len(t.Problems) > 0 || t.Interrupted != ""
 }
 
 // Markdown renders the table, the corrections of the claims the tutorial gets wrong, and
 // the problems.
 func (t Table) Markdown() string {
 	var b strings.Builder
+	if t.Interrupted != "" {
+		fmt.Fprintf(&b, "**INTERRUPTED** (%s): the run stopped before it finished; these results are partial.\n\n", t.Interrupted)
+	}
 	fmt.Fprintf(&b, "| Claim | Verdict | Result on %s | Evidence (what the kernel did) | Expected vs observed (failures) |\n", t.GOOS)
 	b.WriteString("|---|---|---|---|---|\n")
 	var corrections []string

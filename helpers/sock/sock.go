@@ -31,7 +31,7 @@ var (
 	IPv6 = Family{"IPv6", unix.AF_INET6, netip.MustParseAddr("::1"), netip.IPv6Unspecified()}
 )
 
-var usable sync.Map // Domain -> error: can this host bind the family's loopback address?
+var usable sync.Map // Domain -> error: can this host connect over the family's loopback?
 
 // Require skips the spec, with the reason, when the host cannot use the family's loopback
 // address (CI containers without IPv6, for one). Every constructor below calls it.
@@ -39,24 +39,81 @@ func (f Family) Require() {
 	GinkgoHelper()
 	v, ok := usable.Load(f.Domain)
 	if !ok {
-		v = probe(f)
+		v = f.ProbeLoopback(probeWithin)
 		usable.Store(f.Domain, v)
 	}
 	if err, _ := v.(error); err != nil {
-		skip.Because(skip.Unusable, "%s loopback %s: binding it fails with %s", f.Name, f.Loopback, errno.Describe(err))
+		skip.Because(skip.Unusable, "%v", err)
 	}
 }
 
-func probe(f Family) any {
-	fd, err := unix.Socket(f.Domain, unix.SOCK_STREAM, 0)
+// stepError is a step of the probe and the kernel's answer to it: "connect → ENETUNREACH (…)".
+type stepError struct {
+	step string
+	err  error
+}
+
+func (e stepError) Error() string { return e.step + " → " + errno.Describe(e.err) }
+func (e stepError) Unwrap() error { return e.err }
+
+// probeWithin bounds each step of ProbeLoopback; over loopback each takes microseconds.
+const probeWithin = 3 * time.Second
+
+// ProbeLoopback makes one TCP connection over the family's loopback address: listen,
+// non-blocking connect, accept, each step bounded by within. bind() alone proves nothing: it
+// succeeds on a loopback interface that is down, where connect fails with ENETUNREACH. The
+// error names the step, the kernel's answer and what to do.
+func (f Family) ProbeLoopback(within time.Duration) error {
+	err := f.probe(within)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, unix.ENETUNREACH):
+		return fmt.Errorf("%s loopback %s is not usable: %w; %s", f.Name, f.Loopback, err, loopbackHint)
+	}
+	return fmt.Errorf("%s loopback %s is not usable: %w", f.Name, f.Loopback, err)
+}
+
+func (f Family) probe(within time.Duration) error {
+	step := func(name string, err error) error { return stepError{name, err} }
+	l, err := socket(f.Domain, unix.SOCK_STREAM)
 	if err != nil {
-		return err
+		return step("socket", err)
 	}
-	defer unix.Close(fd)
-	if err := unix.Bind(fd, sockaddr.From(netip.AddrPortFrom(f.Loopback, 0))); err != nil {
-		return err
+	defer unix.Close(l)
+	if err := unix.Bind(l, sockaddr.From(netip.AddrPortFrom(f.Loopback, 0))); err != nil {
+		return step("bind", err)
 	}
-	return nil
+	if err := unix.Listen(l, 1); err != nil {
+		return step("listen", err)
+	}
+	sa, err := unix.Getsockname(l)
+	if err != nil {
+		return step("getsockname", err)
+	}
+	to, _ := sockaddr.To(sa)
+	c, err := socket(f.Domain, unix.SOCK_STREAM)
+	if err != nil {
+		return step("socket", err)
+	}
+	defer unix.Close(c)
+	s := &Socket{FD: &FD{Num: c}, Family: f, Type: unix.SOCK_STREAM}
+	switch err := s.ConnectWithin(to, within); {
+	case errors.Is(err, ErrInProgress):
+		return fmt.Errorf("connect to %s did not complete within %v", to, within)
+	case err != nil:
+		return step("connect", err)
+	}
+	if revents, err := Poll(l, unix.POLLIN, within); err != nil {
+		return step("poll", err)
+	} else if revents == 0 {
+		return fmt.Errorf("accept: the connection was not queued within %v", within)
+	}
+	fds, err := cloexec("accept", func() ([]int, error) { nfd, _, err := unix.Accept(l); return []int{nfd}, err })
+	if err != nil {
+		return step("accept", err)
+	}
+	return unix.Close(fds[0])
 }
 
 // Socket is a socket a spec opened.
@@ -210,16 +267,14 @@ func (s *Socket) Connect(to netip.AddrPort) error {
 	return os.NewSyscallError("connect", unix.Connect(s.Num, sockaddr.From(to)))
 }
 
-// ConnectBlocking is a blocking connect(2), bounded by SO_SNDTIMEO so a kernel that never
-// answers fails the spec instead of hanging it. It leaves the socket fully connected, also
-// in the socket layer's own state (a non-blocking connect on Linux stays "connecting" there
-// until connect is called again).
+// ConnectBlocking is ConnectWithin under its old name.
+//
+// Deprecated: use ConnectWithin. A blocking connect(2) bounded by SO_SNDTIMEO, which this
+// was, fails with EINTR when a signal lands while it waits (the kernel does not restart a
+// connect that has a timeout, and the Go runtime preempts threads with SIGURG), and macOS
+// and FreeBSD ignore SO_SNDTIMEO for connect.
 func (s *Socket) ConnectBlocking(to netip.AddrPort, within time.Duration) error {
-	tv := unix.NsecToTimeval(within.Nanoseconds())
-	if err := unix.SetsockoptTimeval(s.Num, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv); err != nil {
-		return os.NewSyscallError("setsockopt(SO_SNDTIMEO)", err)
-	}
-	return s.Connect(to)
+	return s.ConnectWithin(to, within)
 }
 
 // AwaitConnect waits at most within for a non-blocking connect to finish, with poll(2).
@@ -358,19 +413,34 @@ func Connected(f Family, within time.Duration) Conn {
 // ErrInProgress is ConnectWithin's answer for a connect the kernel has not finished.
 var ErrInProgress = errors.New("connect still in progress")
 
-// ConnectWithin connects s to to without blocking, waits at most within for the outcome,
-// and returns it: nil, the kernel's error (refused at once or later), or ErrInProgress.
+// ConnectWithin connects s to to and waits at most within for the kernel's answer: nil,
+// the kernel's error (refused at once or later), or ErrInProgress. It never sleeps in
+// connect(2): the connect is non-blocking, then a bounded poll (restarted after signals)
+// and SO_ERROR say how it ended. The socket is left non-blocking.
+//
+// Once the connect succeeded, the socket is connected in the socket layer's own state too,
+// as after a blocking connect: on Linux a non-blocking connect that completed in the
+// background leaves that state "connecting", and the next connect() returns 0 whatever the
+// address; so ConnectWithin makes that call itself, and the caller's next connect() fails
+// with EISCONN (macOS and FreeBSD answer EISCONN to this call already).
 func (s *Socket) ConnectWithin(to netip.AddrPort, within time.Duration) error {
-	s.SetNonblock(true)
+	if err := unix.SetNonblock(s.Num, true); err != nil {
+		return os.NewSyscallError("fcntl(O_NONBLOCK)", err)
+	}
 	err := s.Connect(to)
-	if err == nil || !errors.Is(err, unix.EINPROGRESS) {
+	if errors.Is(err, unix.EINPROGRESS) {
+		var done bool
+		if done, err = AwaitConnect(s.Num, within); err == nil && !done {
+			return ErrInProgress
+		}
+	}
+	if err != nil {
 		return err
 	}
-	done, err := AwaitConnect(s.Num, within)
-	if err == nil && !done {
-		return ErrInProgress
+	if err := unix.Connect(s.Num, sockaddr.From(to)); err != nil && !errors.Is(err, unix.EISCONN) {
+		return os.NewSyscallError("connect (again, once it completed)", err)
 	}
-	return err
+	return nil
 }
 
 // Listening tells whether s is listening, the way this OS can tell (fdtable.Listening:

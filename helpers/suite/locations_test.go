@@ -1,8 +1,6 @@
 package suite
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,10 +19,7 @@ func TestSpecsPointAtTheirOwnFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles every suite")
 	}
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := moduleRoot(t)
 	dirs, _ := filepath.Glob(filepath.Join(root, "suites", "*"))
 	if len(dirs) == 0 {
 		t.Fatal("no suites under", filepath.Join(root, "suites"))
@@ -33,17 +28,9 @@ func TestSpecsPointAtTheirOwnFile(t *testing.T) {
 	for _, dir := range dirs {
 		name := filepath.Base(dir)
 		t.Run(name, func(t *testing.T) {
-			bin, out := filepath.Join(tmp, name+".test"), filepath.Join(tmp, name+".json")
-			build := exec.Command("go", "test", "-c", "-o", bin, "./suites/"+name)
-			build.Dir = root
-			if msg, err := build.CombinedOutput(); err != nil {
-				t.Fatalf("go test -c ./suites/%s: %v\n%s", name, err, msg)
-			}
-			run := exec.Command(bin, "-ginkgo.dry-run", "-ginkgo.json-report="+out)
-			run.Dir = dir
-			run.Env = append(os.Environ(), "SOCKSPEC_PROFILE=default")
-			if msg, err := run.CombinedOutput(); err != nil {
-				t.Fatalf("%s --dry-run: %v\n%s", name, err, msg)
+			out := filepath.Join(tmp, name+".json")
+			if msg, ok := runSuite(t, name, dir, "", []string{"SOCKSPEC_PROFILE=default"}, "-ginkgo.dry-run", "-ginkgo.json-report="+out); !ok {
+				t.Fatalf("%s --dry-run failed:\n%s", name, msg)
 			}
 			reports, err := report.ReadJSON([]string{out})
 			if err != nil {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 
 	"sockspec/helpers/catalog"
 	"sockspec/helpers/fdtable"
+	"sockspec/helpers/preflight"
 	"sockspec/helpers/profile"
 	"sockspec/helpers/repo"
 	"sockspec/helpers/report"
@@ -28,24 +30,28 @@ import (
 var (
 	claims  *catalog.Catalog
 	current profile.Profile
+	// cannotRun says why this suite cannot run: a start-up check failed. No spec runs then,
+	// and the suite's report says why (its ReportBeforeSuite node fails with it).
+	cannotRun error
 )
 
 // Run runs the suite of the calling package. Call it from the package's single Test function.
+//
+// Before any spec it applies the profile, loads the catalog, checks the label filter against
+// it and checks this machine (helpers/preflight: loopback, descriptors, temporary
+// directory). When one of those fails, no spec runs: the suite fails once, with the cause,
+// in its ReportBeforeSuite node, so a broken environment never reads as broken claims.
 func Run(t *testing.T, description string) {
 	t.Helper()
 	GinkgoHelper() // the nodes made here point at the suite's own file
-	root, err := repo.Root()
-	if err != nil {
-		t.Fatal(err)
+	name := packageName()
+	RegisterFailHandler(Fail)
+	sc, rc := GinkgoConfiguration()
+	if cannotRun = startUp(&sc, &rc, name); cannotRun != nil && sc.ParallelTotal > 1 {
+		// Under -p the ginkgo CLI shows a process's own output only when the process never
+		// reached it (with loopback down, say): then this line comes first.
+		fmt.Fprintf(os.Stderr, "%ssuite %s cannot run: %s\n", report.StartupMarker, name, strings.ReplaceAll(cannotRun.Error(), "\n", "; "))
 	}
-	if current, err = profile.Select(filepath.Join(root, "ginkgo.yaml"), os.Getenv(profile.EnvVar)); err != nil {
-		t.Fatal(err)
-	}
-	if claims, err = catalog.Load(filepath.Join(root, "fixtures", "claims.yaml")); err != nil {
-		t.Fatal(err)
-	}
-	wd, _ := os.Getwd()
-	name := filepath.Base(wd)
 
 	// Start the Go runtime's poller now, so the descriptors it holds exist before the first
 	// spec's leak check looks, rather than appearing during some spec.
@@ -64,19 +70,72 @@ func Run(t *testing.T, description string) {
 		}
 	}
 
-	RegisterFailHandler(Fail)
+	ReportBeforeSuite(func(Report) {
+		if cannotRun != nil {
+			Fail(cannotRun.Error())
+		}
+	})
 	BeforeEach(checkSpec)
 	ReportAfterSuite("claims table", func(r Report) {
-		if !r.SuiteConfig.DryRun {
+		if !r.SuiteConfig.DryRun && cannotRun == nil {
 			fmt.Printf("\n%s: claims checked by this suite\n\n%s\n", name, report.Build(claims, []Report{r}, runtime.GOOS, false).Markdown())
 		}
 	})
-	sc, rc := GinkgoConfiguration()
-	current.Apply(&sc, &rc, root, name)
 	// Ginkgo's output interceptor (used under -p) makes pipes from a background goroutine
 	// while specs run; the descriptor claims and the leak check need a table nobody else touches.
 	sc.OutputInterceptorMode = "none"
 	RunSpecs(t, description, sc, rc)
+	// Ginkgo writes the reports with the umask's permissions; CI reads them as another user.
+	for _, f := range []string{rc.JSONReport, rc.JUnitReport} {
+		if _, err := os.Stat(f); f != "" && err == nil {
+			report.Publish(f)
+		}
+	}
+}
+
+// startUp applies the profile to Ginkgo's configuration, loads the catalog and checks the
+// label filter and this machine; the first problem found stops it.
+func startUp(sc *types.SuiteConfig, rc *types.ReporterConfig, name string) error {
+	root, err := repo.Root()
+	if err != nil {
+		return err
+	}
+	if current, err = profile.Select(filepath.Join(root, "ginkgo.yaml"), os.Getenv(profile.EnvVar)); err != nil {
+		return err
+	}
+	current.Apply(sc, rc, root, name)
+	for _, f := range []string{rc.JSONReport, rc.JUnitReport} {
+		if f == "" {
+			continue
+		}
+		if err := report.Mkdir(filepath.Dir(f)); err != nil {
+			return fmt.Errorf("making the reports directory: %w", err)
+		}
+	}
+	if claims, err = catalog.Load(filepath.Join(root, "fixtures", "claims.yaml")); err != nil {
+		return err
+	}
+	if err := claims.CheckFilter(sc.LabelFilter); err != nil {
+		if _, perr := types.ParseLabelFilter(sc.LabelFilter); perr != nil {
+			sc.LabelFilter = "" // Ginkgo would stop at it before any node runs, unseen under -p
+		}
+		return err
+	}
+	if sc.DryRun {
+		return nil
+	}
+	return preflight.Check()
+}
+
+// packageName is the suite's package ("server"), read from the function that called Run:
+// the suite's reports are named after it, wherever the test binary runs from.
+func packageName() string {
+	pc := make([]uintptr, 1)
+	runtime.Callers(3, pc) // skip Callers, packageName and Run
+	frame, _ := runtime.CallersFrames(pc).Next()
+	fn := frame.Function // "sockspec/suites/server.TestServer"
+	slash := strings.LastIndex(fn, "/")
+	return strings.SplitN(fn[slash+1:], ".", 2)[0]
 }
 
 // checkSpec runs before every spec: the claim label must name a claim of the catalog, and
@@ -112,6 +171,10 @@ func Evidence(format string, args ...any) { report.Evidence(format, args...) }
 // may read them to make its entries (listen.backlog's backlogs).
 func Expected[T any]() T {
 	GinkgoHelper()
+	if claims == nil { // the catalog did not load: no spec runs, the suite reports why
+		var none T
+		return none
+	}
 	v, cl, err := catalog.Expected[T](claims, runtime.GOOS)
 	Expect(err).NotTo(HaveOccurred())
 	if spec := CurrentSpecReport(); spec.LeafNodeType == types.NodeTypeIt {

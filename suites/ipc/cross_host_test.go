@@ -26,11 +26,11 @@ var _ = Describe("a socket connects processes on different computers", suite.Che
 
 			// Control: nothing listens on A's own port 3000, so whatever answers below is on B.
 			own := a.Socket(f, unix.SOCK_STREAM)
-			Expect(own.ConnectBlocking(netip.AddrPortFrom(f.Loopback, 3000), within)).To(FailWithErrno(unix.ECONNREFUSED),
+			Expect(own.ConnectWithin(netip.AddrPortFrom(f.Loopback, 3000), within)).To(FailWithErrno(unix.ECONNREFUSED),
 				"connect to host A's own loopback port 3000")
 
 			c := a.Socket(f, unix.SOCK_STREAM)
-			Expect(c.ConnectBlocking(server, within)).To(Succeed(), "connect from host A to %s on host B", server)
+			Expect(c.ConnectWithin(server, within)).To(Succeed(), "connect from host A to %s on host B", server)
 			client := c.Local()
 			Expect(client.Addr()).To(Equal(a.Addr(f)), "the client's address is host A's")
 			child := l.AcceptWithin(within)

@@ -45,7 +45,7 @@ var _ = Describe("SysV IPC stays inside one computer", suite.Checks("ipc.local-o
 		server := netip.AddrPortFrom(b.IPv4, 3000)
 		l := b.Listener(sock.IPv4, server, 1)
 		c := a.Socket(sock.IPv4, unix.SOCK_STREAM)
-		Expect(c.ConnectBlocking(server, within)).To(Succeed(), "connect from host A to %s on host B", server)
+		Expect(c.ConnectWithin(server, within)).To(Succeed(), "connect from host A to %s on host B", server)
 		child := l.AcceptWithin(within)
 		c.WriteAll([]byte(msg))
 		Expect(string(child.ReadWithin(len(msg), within))).To(Equal(msg))

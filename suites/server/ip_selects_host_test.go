@@ -37,7 +37,7 @@ var _ = Describe("the IP address selects the host", suite.Checks("addr.ip-select
 			}{{b, lb, lc, "C"}, {c, lc, lb, "B"}} {
 				dst := netip.AddrPortFrom(tc.to.Addr(f), port)
 				cl := a.Socket(f, unix.SOCK_STREAM)
-				Expect(cl.ConnectBlocking(dst, within)).To(Succeed(), "connect from host A to %s", dst)
+				Expect(cl.ConnectWithin(dst, within)).To(Succeed(), "connect from host A to %s", dst)
 				child := tc.l.AcceptWithin(within)
 				Expect(child.Peer()).To(Equal(cl.Local()), "host %s's server gets the client from A", tc.to.Name)
 				Expect(child.Local()).To(Equal(dst), "host %s's child socket has the address the client dialled", tc.to.Name)

@@ -1,14 +1,17 @@
-// Command claims turns the suites' reports into the run's reports: it merges the per-suite
-// JSON and JUnit files the profile names, writes the claims table and prints it, ending with
-// how many claims were checked, partly checked and not checked, and why. It exits 1 when a
-// claim failed, a suite wrote no report, specs and catalog do not match, or (profile
+// Command claims runs the conformance suites and turns their reports into the run's reports:
+// it merges the per-suite JSON and JUnit files the profile names, writes the claims table and
+// prints it, ending with how many claims were checked, partly checked and not checked, and
+// why. It exits 1 when a claim failed, a suite did not run (with its first error), the run
+// was interrupted or checked nothing, specs and catalog do not match, or (profile
 // fail_on_unchecked) a claim was not checked for a reason other than this machine's.
 //
-//	go run ./helpers/report/cmd/claims prepare  check ginkgo.yaml and the catalog, remove the previous run's reports
-//	go run ./helpers/report/cmd/claims merge    merge, write the claims table, print it
+//	go run ./helpers/report/cmd/claims run [ginkgo flags]  prepare, run every suite, merge (make conformance)
+//	go run ./helpers/report/cmd/claims prepare  check ginkgo.yaml, the catalog and this machine; remove the previous run's reports and leftovers
+//	go run ./helpers/report/cmd/claims merge    merge the reports in the profile's directory, write the claims table, print it
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,83 +19,215 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/onsi/ginkgo/v2/types"
+
 	"sockspec/helpers/catalog"
+	"sockspec/helpers/fixture"
+	"sockspec/helpers/preflight"
 	"sockspec/helpers/profile"
 	"sockspec/helpers/repo"
 	"sockspec/helpers/report"
 )
 
 func main() {
-	if len(os.Args) != 2 || (os.Args[1] != "prepare" && os.Args[1] != "merge") {
-		fmt.Fprintln(os.Stderr, "usage: claims prepare|merge (the profile comes from $"+profile.EnvVar+")")
+	if len(os.Args) < 2 || !slices.Contains([]string{"run", "prepare", "merge"}, os.Args[1]) || os.Args[1] != "run" && len(os.Args) > 2 {
+		fmt.Fprintln(os.Stderr, "usage: claims run [ginkgo flags] | claims prepare | claims merge (the profile comes from $"+profile.EnvVar+")")
 		os.Exit(2)
 	}
-	if err := run(os.Args[1]); err != nil {
-		fmt.Fprintln(os.Stderr, "claims:", err)
+	c, err := load()
+	if err == nil {
+		switch os.Args[1] {
+		case "run":
+			err = c.run(os.Args[2:])
+		case "prepare":
+			err = c.prepare(nil)
+		case "merge":
+			err = c.merge("")
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sockspec:", err)
 		os.Exit(1)
 	}
 }
 
-func run(cmd string) error {
+// errFailed ends a run whose table says what went wrong.
+var errFailed = errors.New("claims failed, a suite did not run, or the run does not match fixtures/claims.yaml (see above)")
+
+// config is what every subcommand reads first.
+type config struct {
+	root   string
+	p      profile.Profile
+	cat    *catalog.Catalog
+	suites []string // the suites' package names, in order
+}
+
+func load() (*config, error) {
 	root, err := repo.Root()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p, err := profile.Select(filepath.Join(root, "ginkgo.yaml"), os.Getenv(profile.EnvVar))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cat, err := catalog.Load(filepath.Join(root, "fixtures", "claims.yaml"))
 	if err != nil {
+		return nil, err
+	}
+	c := &config{root: root, p: p, cat: cat}
+	dirs, _ := filepath.Glob(filepath.Join(root, "suites", "*"))
+	for _, dir := range dirs {
+		if tests, _ := filepath.Glob(filepath.Join(dir, "*_test.go")); len(tests) > 0 {
+			c.suites = append(c.suites, filepath.Base(dir))
+		}
+	}
+	return c, nil
+}
+
+func (c *config) logDir() string  { return filepath.Join(c.p.Dir(c.root), "logs") }
+func (c *config) logFile() string { return filepath.Join(c.logDir(), "ginkgo.log") }
+
+func (c *config) outputs() (jsonOut, junitOut, claimsOut string) {
+	return c.p.Path(c.root, c.p.Reports.JSON), c.p.Path(c.root, c.p.Reports.JUnit), c.p.Path(c.root, c.p.Reports.Claims)
+}
+
+// prepare checks the label filter the ginkgo flags give and this machine, then removes the
+// previous run's reports and what killed runs left behind. A machine that cannot run the
+// suites stops the run here, with one error naming the cause.
+func (c *config) prepare(ginkgoFlags []string) error {
+	filter := labelFilter(ginkgoFlags)
+	s, r := types.NewDefaultSuiteConfig(), types.NewDefaultReporterConfig()
+	s.LabelFilter = filter
+	c.p.Apply(&s, &r, c.root, "")
+	if err := c.cat.CheckFilter(s.LabelFilter); err != nil {
 		return err
 	}
-	jsonOut, junitOut, claimsOut := p.Path(root, p.Reports.JSON), p.Path(root, p.Reports.JUnit), p.Path(root, p.Reports.Claims)
-	if cmd == "prepare" {
-		for _, f := range []string{p.SuiteReportDir(root), jsonOut, junitOut, claimsOut} {
-			if err := os.RemoveAll(f); err != nil {
-				return err
-			}
+	jsonOut, junitOut, claimsOut := c.outputs()
+	for _, f := range []string{c.p.SuiteReportDir(c.root), c.logDir(), jsonOut, junitOut, claimsOut} {
+		if err := os.RemoveAll(f); err != nil {
+			return fmt.Errorf("removing the previous run's reports: %w (did another user write them? remove %s)", err, c.p.Dir(c.root))
 		}
-		return nil
 	}
+	c.removeLeftovers()
+	if err := preflight.Check(); err != nil {
+		const what = "this machine cannot run the suites (no claim was checked):"
+		problems := strings.Split(err.Error(), "\n")
+		c.writeTable("**NOT RUN**: " + what + "\n- " + strings.Join(problems, "\n- ") + "\n")
+		return errors.New(what + "\n  " + strings.Join(problems, "\n  "))
+	}
+	return nil
+}
 
-	jsons, _ := filepath.Glob(filepath.Join(p.SuiteReportDir(root), "*.json"))
-	xmls, _ := filepath.Glob(filepath.Join(p.SuiteReportDir(root), "*.xml"))
-	var missing []string
-	suites, _ := filepath.Glob(filepath.Join(root, "suites", "*"))
-	for _, dir := range suites {
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+// removeLeftovers removes what a killed run leaves: the ginkgo CLI's compiled suites and the
+// fixture programs' builds.
+func (c *config) removeLeftovers() {
+	binaries, _ := filepath.Glob(filepath.Join(c.root, "suites", "*", "*.test"))
+	for _, b := range binaries {
+		os.Remove(b)
+	}
+	fixture.Sweep()
+}
+
+// labelFilter reads --label-filter from ginkgo flags, in any of the forms ginkgo accepts.
+func labelFilter(flags []string) string {
+	for i, f := range flags {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(f, "-"), "=")
+		if name != "label-filter" || !strings.HasPrefix(f, "-") {
 			continue
 		}
-		name := filepath.Base(dir)
-		if !slices.Contains(jsons, filepath.Join(p.SuiteReportDir(root), name+".json")) {
-			missing = append(missing, fmt.Sprintf("suite %s wrote no report to %s: did it build and run?", name, p.SuiteReportDir(root)))
+		if hasValue {
+			return value
+		}
+		if i+1 < len(flags) {
+			return flags[i+1]
 		}
 	}
-	reports, err := report.ReadJSON(jsons)
-	if err != nil {
-		return err
+	return ""
+}
+
+// writeTable writes the claims table file alone, for a run that has no table yet.
+func (c *config) writeTable(body string) {
+	_, _, claimsOut := c.outputs()
+	report.Write(claimsOut, []byte(c.title()+body))
+}
+
+func (c *config) title() string {
+	return fmt.Sprintf("# sockspec: the tutorial's claims on %s (profile %s)\n\n", runtime.GOOS, c.p.Name)
+}
+
+// merge reads each suite's report (or, for a suite that wrote none, the first error of its
+// output), writes the merged reports and the claims table, and prints the table.
+func (c *config) merge(interrupted string) error {
+	suiteDir := c.p.SuiteReportDir(c.root)
+	run := report.Run{Interrupted: interrupted}
+	var reports []types.Report
+	var xmls []string
+	output, _ := os.ReadFile(c.logFile())
+	for _, name := range c.suites {
+		s := report.SuiteRun{Name: name}
+		jsonFile := filepath.Join(suiteDir, name+".json")
+		if _, err := os.Stat(jsonFile); err == nil {
+			reps, err := report.ReadJSON([]string{jsonFile})
+			switch {
+			case err != nil:
+				s.Why = err.Error()
+			case len(reps) != 1:
+				s.Why = fmt.Sprintf("%s holds %d suite reports, not 1", jsonFile, len(reps))
+			default:
+				s.Report = &reps[0]
+				reports = append(reports, reps[0])
+			}
+		} else if output != nil {
+			s.Why = report.FirstError(string(output), name)
+		}
+		if xml := filepath.Join(suiteDir, name+".xml"); s.Report != nil && exists(xml) {
+			xmls = append(xmls, xml)
+		}
+		run.Suites = append(run.Suites, s)
 	}
+	jsonOut, junitOut, claimsOut := c.outputs()
 	if err := report.WriteJSON(reports, jsonOut); err != nil {
 		return err
 	}
 	if err := report.MergeJUnit(xmls, junitOut); err != nil {
 		return err
 	}
-	table := report.Build(cat, reports, runtime.GOOS, true)
-	table.Problems = append(missing, table.Problems...)
-	if p.FailOnUnchecked {
+	table := report.BuildRun(c.cat, run, runtime.GOOS)
+	if c.p.FailOnUnchecked {
 		table.RequireChecked()
 	}
-	md := fmt.Sprintf("# sockspec: the tutorial's claims on %s (profile %s)\n\n%s", runtime.GOOS, p.Name, table.Markdown())
-	if err := os.WriteFile(claimsOut, []byte(md), 0o644); err != nil {
+	md := c.title() + table.Markdown()
+	if err := report.Write(claimsOut, []byte(md)); err != nil {
 		return err
 	}
+	c.publish()
 	fmt.Print("\n" + md)
-	rel := func(f string) string { r, _ := filepath.Rel(root, f); return r }
+	rel := func(f string) string { r, _ := filepath.Rel(c.root, f); return r }
 	fmt.Printf("\nreports: %s\n", strings.Join([]string{rel(jsonOut), rel(junitOut), rel(claimsOut)}, ", "))
 	if table.Failed() {
-		return fmt.Errorf("claims failed or the run does not match fixtures/claims.yaml (see above)")
+		return errFailed
 	}
 	return nil
+}
+
+// publish makes what the suites and ginkgo wrote readable by everyone, whatever the umask
+// they ran with: CI uploads the reports as another user than root, who ran them.
+func (c *config) publish() {
+	var paths []string
+	if !filepath.IsAbs(c.p.Reports.Dir) { // out/ is sockspec's; an absolute directory may be anyone's
+		paths = append(paths, c.p.Dir(c.root))
+	}
+	for _, dir := range []string{c.p.SuiteReportDir(c.root), c.logDir()} {
+		if exists(dir) {
+			files, _ := filepath.Glob(filepath.Join(dir, "*"))
+			paths = append(append(paths, dir), files...)
+		}
+	}
+	report.Publish(paths...)
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
