@@ -76,7 +76,7 @@ var _ = Describe("test hosts", func() {
 			Expect(l.Bind(netip.AddrPortFrom(b.Addr(f), 3000))).To(Succeed())
 			Expect(l.Listen(1)).To(Succeed())
 			c := a.Socket(f, unix.SOCK_STREAM)
-			Expect(c.ConnectBlocking(netip.AddrPortFrom(b.Addr(f), 3000), within)).To(Succeed())
+			Expect(c.ConnectWithin(netip.AddrPortFrom(b.Addr(f), 3000), within)).To(Succeed())
 			Expect(c.Local().Addr()).To(Equal(a.Addr(f)), "the kernel on A picks A's address as the source")
 		}
 		// No route leaves the segment: the kernel refuses before sending anything.

@@ -106,7 +106,7 @@ func childSpecs() {
 				server := netip.AddrPortFrom(b.Addr(f), 3000)
 				l := b.Listener(f, server, 1)
 				c := a.Socket(f, unix.SOCK_STREAM)
-				Expect(c.ConnectBlocking(server, within)).To(Succeed())
+				Expect(c.ConnectWithin(server, within)).To(Succeed())
 				l.AcceptWithin(within)
 			},
 			Entry("IPv4", sock.IPv4), Entry("IPv6", sock.IPv6))

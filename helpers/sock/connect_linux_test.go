@@ -47,7 +47,7 @@ func rawListener(t *testing.T, backlog int) (*Socket, netip.AddrPort) {
 // must neither fail with EINTR nor end early: it waits out its bound and says the connect
 // is still in progress. The listener's queue is full (backlog 0 holds one connection on
 // Linux), so the kernel drops the SYN and the connect can only wait. A blocking connect
-// bounded by SO_SNDTIMEO, as ConnectBlocking was, fails with EINTR at the first signal.
+// bounded by SO_SNDTIMEO, as the old ConnectBlocking was, fails with EINTR at the first signal.
 func TestConnectWithinOutlastsSignals(t *testing.T) {
 	l, addr := rawListener(t, 0)
 	if err := rawTCP(t).ConnectWithin(addr, 2*time.Second); err != nil {
@@ -65,7 +65,6 @@ func TestConnectWithinOutlastsSignals(t *testing.T) {
 		connect func(*Socket, netip.AddrPort, time.Duration) error
 	}{
 		{"ConnectWithin", (*Socket).ConnectWithin},
-		{"ConnectBlocking", (*Socket).ConnectBlocking},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			const within = 300 * time.Millisecond

@@ -267,16 +267,6 @@ func (s *Socket) Connect(to netip.AddrPort) error {
 	return os.NewSyscallError("connect", unix.Connect(s.Num, sockaddr.From(to)))
 }
 
-// ConnectBlocking is ConnectWithin under its old name.
-//
-// Deprecated: use ConnectWithin. A blocking connect(2) bounded by SO_SNDTIMEO, which this
-// was, fails with EINTR when a signal lands while it waits (the kernel does not restart a
-// connect that has a timeout, and the Go runtime preempts threads with SIGURG), and macOS
-// and FreeBSD ignore SO_SNDTIMEO for connect.
-func (s *Socket) ConnectBlocking(to netip.AddrPort, within time.Duration) error {
-	return s.ConnectWithin(to, within)
-}
-
 // AwaitConnect waits at most within for a non-blocking connect to finish, with poll(2).
 // done is false while it is still in progress; err is the connect's outcome (SO_ERROR).
 func AwaitConnect(fd int, within time.Duration) (done bool, err error) {
