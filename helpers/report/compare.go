@@ -12,6 +12,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"sockspec/helpers/catalog"
+	"sockspec/helpers/platform"
 )
 
 // A comparison puts runs on different platforms side by side (make compare): one row per
@@ -51,8 +52,13 @@ func LoadResult(cat *catalog.Catalog, dir string) (Result, error) {
 	return r, nil
 }
 
-// Compare makes the comparison of results, which need not be of distinct platforms.
+// Compare makes the comparison of results, which need not be of distinct platforms. The
+// columns go in helpers/platform's order (linux, linux/gvisor, darwin, freebsd).
 func Compare(results []Result) Comparison {
+	results = slices.Clone(results)
+	slices.SortStableFunc(results, func(a, b Result) int {
+		return cmp.Compare(order(a.Platform), order(b.Platform))
+	})
 	names := map[string]int{}
 	for _, r := range results {
 		names[r.Platform]++
@@ -257,4 +263,12 @@ func archOf(reports []types.Report) string {
 		}
 	}
 	return ""
+}
+
+// order is a platform's place among the columns; unknown ones go last.
+func order(p string) int {
+	if i := slices.Index(platform.Known, p); i >= 0 {
+		return i
+	}
+	return len(platform.Known)
 }
