@@ -1,8 +1,6 @@
 package platform
 
 import (
-	"bytes"
-
 	"golang.org/x/sys/unix"
 )
 
@@ -21,12 +19,4 @@ func detect() string {
 		return GVisor
 	}
 	return Linux
-}
-
-// IsGVisorLog tells whether a kernel log starts the way gVisor's does:
-// "<6>[    0.000000] Starting gVisor...".
-func IsGVisorLog(log []byte) bool {
-	first, _, _ := bytes.Cut(log, []byte("\n"))
-	_, msg, found := bytes.Cut(first, []byte("] "))
-	return found && bytes.HasPrefix(first, []byte("<")) && bytes.Equal(msg, []byte("Starting gVisor..."))
 }

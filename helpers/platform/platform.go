@@ -4,7 +4,10 @@
 // expectations may differ from Linux's (fixtures/claims.yaml, key gvisor).
 package platform
 
-import "sync"
+import (
+	"bytes"
+	"sync"
+)
 
 // The platforms a run can report.
 const (
@@ -28,4 +31,12 @@ func OS(p string) string {
 		return Linux
 	}
 	return p
+}
+
+// IsGVisorLog tells whether a kernel log starts the way gVisor's does:
+// "<6>[    0.000000] Starting gVisor...".
+func IsGVisorLog(log []byte) bool {
+	first, _, _ := bytes.Cut(log, []byte("\n"))
+	_, msg, found := bytes.Cut(first, []byte("] "))
+	return found && bytes.HasPrefix(first, []byte("<")) && bytes.Equal(msg, []byte("Starting gVisor..."))
 }
