@@ -308,7 +308,7 @@ func runCheck(ctx context.Context, def CheckDef, rc *rubric.Check, in CheckResul
 	if cerr := box.Close(); cerr != nil && err == nil {
 		err = cerr
 	}
-	res.Notes, res.View, res.Outputs = c.notes, c.view, c.outputs()
+	res.Notes, res.View, res.Outputs, res.NotStarted = c.notes, c.view, c.outputs(), c.notStarted()
 	if err == nil {
 		res.Passed, res.Points = true, rc.Points
 		res.Saw = c.evidence()

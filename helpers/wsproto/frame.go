@@ -41,17 +41,17 @@ type Frame struct {
 
 // Text is a final text frame; a client frame is masked with a fresh random key (§5.3).
 func Text(msg string, masked bool) Frame {
-	return newFrame(OpText, []byte(msg), masked)
+	return NewFrame(OpText, []byte(msg), masked)
 }
 
 // Binary is a final binary frame.
-func Binary(p []byte, masked bool) Frame { return newFrame(OpBinary, p, masked) }
+func Binary(p []byte, masked bool) Frame { return NewFrame(OpBinary, p, masked) }
 
 // Ping is a ping frame with application data (at most 125 bytes, §5.5.2).
-func Ping(p []byte, masked bool) Frame { return newFrame(OpPing, p, masked) }
+func Ping(p []byte, masked bool) Frame { return NewFrame(OpPing, p, masked) }
 
 // Pong is a pong frame, the answer to a ping with the same application data (§5.5.3).
-func Pong(p []byte, masked bool) Frame { return newFrame(OpPong, p, masked) }
+func Pong(p []byte, masked bool) Frame { return NewFrame(OpPong, p, masked) }
 
 // Fragments splits one message into frames (§5.4): the first carries the opcode, the rest
 // are continuation frames, only the last has FIN set. sizes are the payload sizes of all
@@ -60,12 +60,12 @@ func Fragments(op byte, msg []byte, sizes []int, masked bool) []Frame {
 	var out []Frame
 	for _, n := range sizes {
 		n = min(n, len(msg))
-		f := newFrame(op, msg[:n:n], masked)
+		f := NewFrame(op, msg[:n:n], masked)
 		f.Fin = false
 		out = append(out, f)
 		msg, op = msg[n:], OpContinuation
 	}
-	return append(out, newFrame(op, msg, masked))
+	return append(out, NewFrame(op, msg, masked))
 }
 
 // IsControl says whether the frame is a control frame (close, ping, pong: opcodes 0x8 to
@@ -75,10 +75,11 @@ func (f Frame) IsControl() bool { return f.Opcode&0x8 != 0 }
 // Close is a close frame carrying a status code and a reason (§5.5.1).
 func Close(code uint16, reason string, masked bool) Frame {
 	p := binary.BigEndian.AppendUint16(nil, code)
-	return newFrame(OpClose, append(p, reason...), masked)
+	return NewFrame(OpClose, append(p, reason...), masked)
 }
 
-func newFrame(op byte, p []byte, masked bool) Frame {
+// NewFrame is a final frame of opcode op; masked, it gets a fresh random masking key.
+func NewFrame(op byte, p []byte, masked bool) Frame {
 	f := Frame{Fin: true, Opcode: op, Masked: masked, Payload: p}
 	if masked {
 		rand.Read(f.Mask[:])

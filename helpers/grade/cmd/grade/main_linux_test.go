@@ -144,11 +144,12 @@ func TestCheckMissingFromRubric(t *testing.T) {
 }
 
 // A target command that does not exist: every check scores 0, each says why, naming the
-// command; grading still finishes with all four results.
+// command; all four results are written, but the grader exits non-zero, saying on stderr
+// that the command could not start, because nothing was checked.
 func TestTargetThatDoesNotExist(t *testing.T) {
 	o := grade_(t, "--submission", sample(t, "reference"), "--target", "./no-such-server {port}")
-	if o.code != exitGraded {
-		t.Fatalf("exit %d\n%s", o.code, o.stderr)
+	if o.code != exitNotStarted {
+		t.Fatalf("exit %d, want %d\n%s", o.code, exitNotStarted, o.stderr)
 	}
 	for id, pts := range o.scores(t) {
 		if pts != 0 {
@@ -158,8 +159,9 @@ func TestTargetThatDoesNotExist(t *testing.T) {
 	if f := o.feedback(t); strings.Count(f, "could not start: command not found: ./no-such-server") < 10 {
 		t.Errorf("each check should say the command was not found:\n%s", f)
 	}
-	if !strings.Contains(o.stderr, "the target command `./no-such-server {port}` could not start") {
-		t.Errorf("stderr should name the command:\n%s", o.stderr)
+	if !strings.Contains(o.stderr, "the target command `./no-such-server {port}` could not start in any check: command not found: ./no-such-server") ||
+		!strings.Contains(o.stderr, "nothing was checked") {
+		t.Errorf("stderr should name the command and say nothing was checked:\n%s", o.stderr)
 	}
 	for _, f := range []string{"gradescope.json", "autolab.json", "prairielearn.json", "feedback.md"} {
 		if _, err := os.Stat(filepath.Join(o.out, f)); err != nil {
