@@ -108,7 +108,7 @@ func TestCheckServerFrame(t *testing.T) {
 		wire []byte
 		want string
 	}{
-		"masked":          {[]byte{0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58}, "the MASK bit is set: a server must not mask the frames it sends (masking key 37 fa 21 3d) (RFC 6455 §5.1); the frame's header was 0x81 0x85 0x37 0xfa 0x21 0x3d"},
+		"masked":          {[]byte{0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58}, "the MASK bit is set, with masking key 37 fa 21 3d: a server must not mask the frames it sends (RFC 6455 §5.1); the frame's header was 0x81 0x85 0x37 0xfa 0x21 0x3d"},
 		"rsv1":            {[]byte{0xc1, 0x01, 'x'}, "reserved bit is set (RSV 100)"},
 		"reserved opcode": {[]byte{0x83, 0x00}, "opcode 0x3 is reserved"},
 		"control opcode":  {[]byte{0x8b, 0x00}, "opcode 0xb is reserved"},

@@ -41,7 +41,7 @@ func CheckServerFrame(f Frame) error {
 	}
 	switch {
 	case f.Masked:
-		return fail("§5.1", "the MASK bit is set: a server must not mask the frames it sends (masking key % x)", f.Mask)
+		return fail("§5.1", "the MASK bit is set, with masking key % x: a server must not mask the frames it sends", f.Mask)
 	case f.RSV != 0:
 		return fail("§5.2", "a reserved bit is set (RSV %03b) though no extension was negotiated", f.RSV>>4)
 	case f.Opcode > OpBinary && f.Opcode < OpClose || f.Opcode > OpPong:

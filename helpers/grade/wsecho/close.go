@@ -47,7 +47,7 @@ var closing = grade.CheckDef{
 			return err
 		}
 		if f.Opcode != wsproto.OpClose {
-			return grade.Failf("the client sent a close frame with status 1000 and got a %s instead of a close frame.", f).
+			return grade.Failf("the client sent a close frame with status 1000 and got %s instead of a close frame.", aFrame(f)).
 				WithHint("Answer a close frame with a close frame, then close the TCP connection; send nothing else after a close frame.")
 		}
 		extra, err := s.conn.WaitEOF(s.within())

@@ -34,17 +34,17 @@ var handshake = grade.CheckDef{
 		}
 		var wrong, hints []string
 		if !r.HasToken("Upgrade", "websocket") {
-			wrong = append(wrong, "Upgrade: "+shown(r.Get("Upgrade"))+", not websocket")
+			wrong = append(wrong, "Upgrade: "+shown(r.Get("Upgrade"))+" where websocket belongs")
 			hints = append(hints, "send `Upgrade: websocket`")
 		}
 		if !r.HasToken("Connection", "Upgrade") {
-			wrong = append(wrong, "Connection: "+shown(r.Get("Connection"))+", not Upgrade")
+			wrong = append(wrong, "Connection: "+shown(r.Get("Connection"))+" where Upgrade belongs")
 			hints = append(hints, "send `Connection: Upgrade`")
 		}
 		got, want := r.Get("Sec-WebSocket-Accept"), wsproto.AcceptKey(s.key)
 		if got != want {
-			wrong = append(wrong, fmt.Sprintf("Sec-WebSocket-Accept: %s. The grader sent Sec-WebSocket-Key: %s, so the accept must be %s = base64(SHA-1(%q + %q))",
-				shown(got), s.key, want, s.key, wsproto.GUID))
+			wrong = append(wrong, fmt.Sprintf("a wrong Sec-WebSocket-Accept: the key sent was %s, so the accept expected was %s = base64(SHA-1(%q + %q)), and the accept received was %s",
+				s.key, want, s.key, wsproto.GUID, shown(got)))
 			hints = append(hints, acceptHint(s.key, got))
 		}
 		if len(wrong) > 0 {

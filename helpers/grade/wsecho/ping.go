@@ -47,7 +47,7 @@ var ping = grade.CheckDef{
 			case f.Opcode == wsproto.OpClose:
 				return closedInstead(s.who, what, f)
 			default:
-				return grade.Failf("the client sent a ping with %s and then a text message; the first frame back was a %s, with no pong before it.", wsproto.Excerpt(payload, 40), f).
+				return grade.Failf("the client sent a ping with %s and then a text message; the first frame back was %s, with no pong before it.", wsproto.Excerpt(payload, 40), aFrame(f)).
 					WithHint("Answer each ping (opcode 0x9) at once with a pong (opcode 0xA) carrying the same payload, before you echo what comes after it (RFC 6455 §5.5.2).")
 			}
 			break

@@ -277,7 +277,7 @@ func (s *session) upgrade() (*wsproto.Response, error) {
 // notSwitched is the failure of an upgrade that got no 101, with the hint the kernel's
 // view supports: a server with another listening port serves WebSocket there.
 func (s *session) notSwitched(r *wsproto.Response) *grade.Failure {
-	f := grade.Failf("%s's upgrade request (%s, Sec-WebSocket-Key: %s) got %q instead of 101 Switching Protocols.", s.who, upgradeLine, s.key, statusLine(r))
+	f := grade.Failf("%s sent the upgrade request (%s, Sec-WebSocket-Key: %s) and got %q instead of 101 Switching Protocols.", s.who, upgradeLine, s.key, statusLine(r))
 	if snap, err := s.c.Snapshot(); err == nil {
 		var elsewhere []observe.Socket
 		for _, l := range snap.Listeners() {
@@ -291,6 +291,15 @@ func (s *session) notSwitched(r *wsproto.Response) *grade.Failure {
 		}
 	}
 	return f.WithHint("Answer GET /ws carrying Upgrade: websocket with HTTP/1.1 101 Switching Protocols and the headers of RFC 6455 §4.2.2 (Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Accept), then speak WebSocket on that same connection.")
+}
+
+// aFrame is a frame with its article: "an unmasked text frame, 5 bytes "hello"".
+func aFrame(f wsproto.Frame) string {
+	s := f.String()
+	if strings.HasPrefix(s, "unmasked") {
+		return "an " + s
+	}
+	return "a " + s
 }
 
 // statusLine is the first line of a response as it came.

@@ -52,7 +52,7 @@ var unmasked = grade.CheckDef{
 		}
 		switch {
 		case f.Opcode != wsproto.OpClose:
-			return grade.Failf("after the client's unmasked text frame, your server sent a %s: it took the frame as a message.", f).WithHint("%s", hint)
+			return grade.Failf("after the client's unmasked text frame, your server sent %s: it took the frame as a message.", aFrame(f)).WithHint("%s", hint)
 		case f.CloseCode() != wsproto.CloseProtocolError:
 			return grade.Failf("after the client's unmasked text frame, your server sent a close frame with %s: failing a connection for a protocol error uses status 1002.", closeStatus(f)).WithHint("%s", hint)
 		}
