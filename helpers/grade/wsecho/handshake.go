@@ -20,11 +20,7 @@ var handshake = grade.CheckDef{
 		"base64(SHA-1(key + \"" + wsproto.GUID + "\")) (RFC 6455 §4.2.2).",
 	Params: []rubric.ParamSpec{readyWithin, within},
 	Run: func(c *grade.Ctx) error {
-		inst, _, err := c.Ready()
-		if err != nil {
-			return err
-		}
-		s, err := dial(c, inst, "the client")
+		s, err := fresh(c, "the client")
 		if err != nil {
 			return err
 		}

@@ -15,11 +15,7 @@ var httpPage = grade.CheckDef{
 	Expect: "A plain HTTP/1.1 request `GET /` gets `200 OK` with a body (the HTML page), delimited by Content-Length, chunked encoding or the end of the connection.",
 	Params: []rubric.ParamSpec{readyWithin, within},
 	Run: func(c *grade.Ctx) error {
-		inst, _, err := c.Ready()
-		if err != nil {
-			return err
-		}
-		s, err := dial(c, inst, "the client")
+		s, err := fresh(c, "the client")
 		if err != nil {
 			return err
 		}

@@ -42,14 +42,19 @@ func dial(c *grade.Ctx, inst *grade.Instance, who string) (*session, error) {
 	return &session{c: c, inst: inst, who: who, conn: conn, br: bufio.NewReader(conn)}, nil
 }
 
-// opened starts a fresh target and opens one WebSocket session with it: any 101 will do,
-// since only the handshake check judges its headers.
-func opened(c *grade.Ctx, who string) (*session, error) {
+// fresh starts a fresh target, waits until it listens and connects one client to it.
+func fresh(c *grade.Ctx, who string) (*session, error) {
 	inst, _, err := c.Ready()
 	if err != nil {
 		return nil, err
 	}
-	s, err := dial(c, inst, who)
+	return dial(c, inst, who)
+}
+
+// opened starts a fresh target and opens one WebSocket session with it: any 101 will do,
+// since only the handshake check judges its headers.
+func opened(c *grade.Ctx, who string) (*session, error) {
+	s, err := fresh(c, who)
 	if err != nil {
 		return nil, err
 	}
