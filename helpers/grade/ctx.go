@@ -122,7 +122,7 @@ func (c *Ctx) Connect(inst *Instance, who string) (*client.Conn, error) {
 	if err == nil {
 		return conn, nil
 	}
-	if dead := c.Died(inst, "before "+who+" could connect"); dead != nil {
+	if dead := c.DiedAfterTrouble(inst, "before "+who+" could connect"); dead != nil {
 		return nil, dead
 	}
 	var refused *client.ConnectError
@@ -138,6 +138,20 @@ func (c *Ctx) Died(inst *Instance, when string) *Failure {
 		return c.Ended(inst, when)
 	}
 	return nil
+}
+
+// exitGrace bounds how long a check that saw a connection fail waits for the target to be
+// reported gone: a dying server's sockets close as its process exits, a moment before the
+// kernel reports the exit, so a refused connect or a reset can come first.
+const exitGrace = 500 * time.Millisecond
+
+// DiedAfterTrouble is Died for a check that just saw a connection fail (refused, reset,
+// ended early): it waits up to exitGrace for the target to be reported gone, so the
+// feedback names the cause (a signal, an exit status) and not its symptom.
+func (c *Ctx) DiedAfterTrouble(inst *Instance, when string) *Failure {
+	var dead *Failure
+	wait.Until(exitGrace, func() bool { dead = c.Died(inst, when); return dead != nil })
+	return dead
 }
 
 // Snapshot looks at every process of the target and the TCP table of its network.

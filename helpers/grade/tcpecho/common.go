@@ -27,7 +27,7 @@ func echoFailure(c *grade.Ctx, inst *grade.Instance, who string, sent, got []byt
 	if err == nil && bytes.Equal(sent, got) {
 		return nil
 	}
-	if dead := c.Died(inst, "while "+who+" was waiting for its echo"); dead != nil {
+	if dead := c.DiedAfterTrouble(inst, "while "+who+" was waiting for its echo"); dead != nil {
 		return dead
 	}
 	if i := grade.FirstDifference(sent, got); i < len(got) {

@@ -100,7 +100,7 @@ func (s *session) sendFrames(what string, frames ...wsproto.Frame) error {
 // lost is the failure of a connection that ended or failed under a client: how the server
 // ended, if it did, or what the kernel said.
 func (s *session) lost(when string, err error) error {
-	if dead := s.c.Died(s.inst, when); dead != nil {
+	if dead := s.c.DiedAfterTrouble(s.inst, when); dead != nil {
 		return dead
 	}
 	switch {
@@ -132,7 +132,7 @@ func (s *session) response(what string) (*wsproto.Response, error) {
 // waitFailure says why what did not come: nothing in time, the connection ended, or what
 // came is not what the protocol allows.
 func (s *session) waitFailure(what string, err error, f *wsproto.Frame) error {
-	if dead := s.c.Died(s.inst, "while "+s.who+" waited for "+what); dead != nil {
+	if dead := s.c.DiedAfterTrouble(s.inst, "while "+s.who+" waited for "+what); dead != nil {
 		return dead
 	}
 	var pe *wsproto.ProtocolError
