@@ -41,7 +41,7 @@ test:
 	echo "make test: $(TEST_STEPS): all passed"
 
 # Grades a student's server (Linux only; as root it runs sandboxed as nobody):
-#   make grade [ASSIGNMENT=tcp-echo] [TARGET='CMD {port}'] [SUBMISSION=DIR] [BUILD='CMD'] [RUBRIC=FILE]
+#   make grade [ASSIGNMENT=tcp-echo|ws-echo] [TARGET='CMD {port}'] [SUBMISSION=DIR] [BUILD='CMD'] [RUBRIC=FILE]
 # Without TARGET and SUBMISSION it builds and grades the bundled reference. Results go to
 # out/grade/ (gradescope.json, autolab.json, prairielearn.json, feedback.md); stdout ends
 # with Autolab's scores line. The values reach the grader through the environment, so

@@ -35,6 +35,7 @@ type Ctx struct {
 	view      string
 	conns     []*client.Conn
 	fds       []int
+	startErr  string // why the target command could not start, when it could not
 }
 
 // Instance is one start of the target.
@@ -88,6 +89,9 @@ func (c *Ctx) Start() (*Instance, error) {
 	p, err := c.box.Run(argv, env, shell, false)
 	var cannot *sandbox.CannotRunError
 	if errors.As(err, &cannot) {
+		c.mu.Lock()
+		c.startErr = cannot.Msg
+		c.mu.Unlock()
 		return nil, Failf("the target command `%s` could not start: %s.", line, cannot.Msg).
 			WithHint("Check that the build made it and that it is executable.")
 	}
@@ -99,6 +103,55 @@ func (c *Ctx) Start() (*Instance, error) {
 	inst := &Instance{N: len(c.instances) + 1, Command: line, proc: p}
 	c.instances = append(c.instances, inst)
 	return inst, nil
+}
+
+// Ready starts a fresh instance of the target and waits until it listens on its port.
+func (c *Ctx) Ready() (*Instance, observe.Snapshot, error) {
+	inst, err := c.Start()
+	if err != nil {
+		return nil, observe.Snapshot{}, err
+	}
+	snap, err := c.AwaitListening(inst, c.Duration("ready_within"))
+	return inst, snap, err
+}
+
+// Connect connects a client named who within the check's `within`; a refused connection
+// is the target's failure, and says so with how the target ended if it did.
+func (c *Ctx) Connect(inst *Instance, who string) (*client.Conn, error) {
+	conn, err := c.Dial(c.Duration("within"))
+	if err == nil {
+		return conn, nil
+	}
+	if dead := c.DiedAfterTrouble(inst, "before "+who+" could connect"); dead != nil {
+		return nil, dead
+	}
+	var refused *client.ConnectError
+	if errors.As(err, &refused) {
+		return nil, Failf("%s could not connect: %s.", who, refused)
+	}
+	return nil, err
+}
+
+// Died is the failure of a target whose processes all ended, or nil if it still runs.
+func (c *Ctx) Died(inst *Instance, when string) *Failure {
+	if inst.Exited() && c.Gone() {
+		return c.Ended(inst, when)
+	}
+	return nil
+}
+
+// exitGrace bounds how long a check that saw a connection fail waits for the target to be
+// reported gone: a dying server's sockets close as its process exits, a moment before the
+// kernel reports the exit, so a refused connect or a reset can come first.
+const exitGrace = 500 * time.Millisecond
+
+// DiedAfterTrouble is Died for a check that just saw a connection fail (refused, reset,
+// ended early): it waits up to exitGrace for the target to be reported gone, so the
+// feedback names the cause (a signal, an exit status) and not its symptom.
+func (c *Ctx) DiedAfterTrouble(inst *Instance, when string) *Failure {
+	var dead *Failure
+	wait.Until(exitGrace, func() bool { dead = c.Died(inst, when); return dead != nil })
+	return dead
 }
 
 // Snapshot looks at every process of the target and the TCP table of its network.
@@ -268,6 +321,24 @@ func Count(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
+// FirstDifference is the index of the first byte where a and b differ, or the length of
+// the shorter one when it is a prefix of the other.
+func FirstDifference(a, b []byte) int {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
+}
+
+// Excerpt shows a few bytes of b around i, quoted, with their positions.
+func Excerpt(b []byte, i int) string {
+	from, to := max(0, i-8), min(len(b), i+8)
+	return fmt.Sprintf("%q (bytes %d–%d)", b[from:to], from, to-1)
+}
+
 // SettleOutput waits, once the started process ended, until what it printed has been
 // read: until its stderr reaches EOF, at most 2 s when nothing of the target is left to
 // hold the pipe open, at most 200 ms when something is (a daemon may keep it forever).
@@ -305,6 +376,16 @@ func (c *Ctx) evidence() string {
 		return strings.Join(c.notes[c.setup:], "; ")
 	}
 	return strings.Join(c.notes, "; ")
+}
+
+// notStarted is why the target command could not start, when no instance ever did.
+func (c *Ctx) notStarted() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.instances) > 0 {
+		return ""
+	}
+	return c.startErr
 }
 
 // release closes the grader's sockets of this check.

@@ -114,6 +114,20 @@ func (r *Report) GraderErrors() []CheckResult {
 	return out
 }
 
+// NeverStarted says whether the target command could not start in any check (not found,
+// not executable), so nothing was checked, and why, as the first check saw it.
+func (r *Report) NeverStarted() (string, bool) {
+	for _, c := range r.Checks {
+		if c.NotStarted == "" {
+			return "", false
+		}
+	}
+	if len(r.Checks) == 0 {
+		return "", false
+	}
+	return r.Checks[0].NotStarted, true
+}
+
 // BuildResult is how the build went.
 type BuildResult struct {
 	Command  string
@@ -141,6 +155,7 @@ type CheckResult struct {
 	Outputs     []Output // the target's output tails
 	Port        int
 	GraderError string // the grader could not run the check (not the student's fault)
+	NotStarted  string // why the target command could not start at all in this check, if it could not
 	Duration    time.Duration
 }
 

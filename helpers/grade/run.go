@@ -32,6 +32,10 @@ type Options struct {
 	Progress   io.Writer
 }
 
+// TargetPATH is the PATH of the build and the target: the system's directories only (the
+// grader's own PATH may hold directories the target's user cannot read, like ~/.pyenv).
+const TargetPATH = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
+
 // UserEnv names the account targets run as when the grader is root (default nobody).
 const UserEnv = "GRADE_USER"
 
@@ -103,7 +107,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	cfg.Dir = work
-	env := []string{"PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin", "HOME=" + work,
+	env := []string{"PATH=" + TargetPATH, "HOME=" + work,
 		"LANG=C.UTF-8", "USER=" + rep.User}
 
 	if strings.TrimSpace(o.Build) != "" {
@@ -308,7 +312,7 @@ func runCheck(ctx context.Context, def CheckDef, rc *rubric.Check, in CheckResul
 	if cerr := box.Close(); cerr != nil && err == nil {
 		err = cerr
 	}
-	res.Notes, res.View, res.Outputs = c.notes, c.view, c.outputs()
+	res.Notes, res.View, res.Outputs, res.NotStarted = c.notes, c.view, c.outputs(), c.notStarted()
 	if err == nil {
 		res.Passed, res.Points = true, rc.Points
 		res.Saw = c.evidence()

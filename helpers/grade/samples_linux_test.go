@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,83 +13,97 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"sockspec/helpers/grade"
+	"sockspec/helpers/grade/assignments"
 	"sockspec/helpers/grade/results"
 	"sockspec/helpers/grade/rubric"
 	"sockspec/helpers/grade/tcpecho"
+	"sockspec/helpers/grade/wsecho"
 )
 
-// manifest is a sample submission's manifest.yaml: the checks it must pass and fail.
+// manifest is a sample submission's manifest.yaml: the checks it must pass and fail, and
+// for failing checks, words their feedback must hold (the right reason to fail).
 type manifest struct {
-	Bug  string   `yaml:"bug"`
-	Pass []string `yaml:"pass"`
-	Fail []string `yaml:"fail"`
+	Bug  string            `yaml:"bug"`
+	Pass []string          `yaml:"pass"`
+	Fail []string          `yaml:"fail"`
+	Why  map[string]string `yaml:"why"`
 }
 
-// Every sample of fixtures/submissions/tcp-echo is built and graded as `make grade` would,
-// and every check's result must match the sample's manifest: the reference passes all, each
-// buggy sample fails exactly the checks its bug breaks. This is how the grader's checks
-// are shown to fail for the right reason.
+// minSamples is how many samples (the reference included) each assignment must have.
+var minSamples = map[string]int{tcpecho.Name: 9, wsecho.Name: 7}
+
+// Every sample of fixtures/submissions/<assignment> is built and graded as `make grade`
+// would, for every assignment, and every check's result must match the sample's manifest:
+// the reference passes all, each buggy sample fails exactly the checks its bug breaks, for
+// the reason its manifest gives. This is how the grader's checks are shown to fail for the
+// right reason.
 func TestSamplesMatchManifests(t *testing.T) {
-	if _, err := exec.LookPath("cc"); err != nil {
-		t.Fatal("cc is needed to build the C samples (.ci/run installs gcc): ", err)
-	}
-	a := tcpecho.Assignment()
 	cat, err := grade.LoadCatalog("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	path, err := grade.RubricPath(a.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rub, err := grade.LoadRubric(path, a, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rub.Warnings) > 0 {
-		t.Fatalf("the bundled rubric leaves checks out: %v", rub.Warnings)
-	}
-	ref, err := grade.ReferencePath(a.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dirs, err := filepath.Glob(filepath.Join(filepath.Dir(ref), "*", "manifest.yaml"))
-	if err != nil || len(dirs) < 9 {
-		t.Fatalf("want the reference and at least 8 buggy samples, found %d manifests (%v)", len(dirs), err)
-	}
-
-	// Grade the samples a few at a time (each runs its checks in parallel too).
 	type graded struct {
+		a   grade.Assignment
+		rub *rubric.Rubric
+		dir string
 		m   manifest
 		rep *grade.Report
 		err error
 	}
-	out := map[string]*graded{}
+	out := map[string]*graded{} // by assignment/sample
+	for _, a := range assignments.All() {
+		path, err := grade.RubricPath(a.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rub, err := grade.LoadRubric(path, a, cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rub.Warnings) > 0 {
+			t.Fatalf("the bundled rubric of %s leaves checks out: %v", a.Name, rub.Warnings)
+		}
+		// The build's tool (cc, python3) must be where the sandbox looks: .ci/run installs
+		// it if missing.
+		if words := strings.Fields(rub.Build); len(words) > 0 && !onPath(words[0], grade.TargetPATH) {
+			t.Fatalf("%s is needed to build the %s samples (%s), and is not in the sandbox's PATH %s", words[0], a.Name, rub.Build, grade.TargetPATH)
+		}
+		ref, err := grade.ReferencePath(a.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		manifests, err := filepath.Glob(filepath.Join(filepath.Dir(ref), "*", "manifest.yaml"))
+		if err != nil || len(manifests) < minSamples[a.Name] {
+			t.Fatalf("%s: want the reference and at least %d buggy samples, found %d manifests (%v)", a.Name, minSamples[a.Name]-1, len(manifests), err)
+		}
+		for _, mf := range manifests {
+			g := &graded{a: a, rub: rub, dir: filepath.Dir(mf)}
+			data, err := os.ReadFile(mf)
+			if err == nil {
+				err = yaml.Unmarshal(data, &g.m)
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", mf, err)
+			}
+			if err := covers(g.m, rub.Checks); err != nil {
+				t.Fatalf("%s: %v", mf, err)
+			}
+			out[a.Name+"/"+filepath.Base(g.dir)] = g
+		}
+	}
+
+	// Grade the samples a few at a time (each runs its checks in parallel too).
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 3)
-	for _, mf := range dirs {
-		dir := filepath.Dir(mf)
-		name := filepath.Base(dir)
-		g := &graded{}
-		out[name] = g
-		data, err := os.ReadFile(mf)
-		if err == nil {
-			err = yaml.Unmarshal(data, &g.m)
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", mf, err)
-		}
-		if err := covers(g.m, rub.Checks); err != nil {
-			t.Fatalf("%s: %v", mf, err)
-		}
+	for _, g := range out {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			rep, err := grade.Run(context.Background(), grade.Options{Assignment: a, Rubric: rub, Catalog: cat,
-				Submission: dir, Build: rub.Build, Target: rub.Target})
+			rep, err := grade.Run(context.Background(), grade.Options{Assignment: g.a, Rubric: g.rub, Catalog: cat,
+				Submission: g.dir, Build: g.rub.Build, Target: g.rub.Target})
 			mu.Lock()
 			g.rep, g.err = rep, err
 			mu.Unlock()
@@ -124,6 +137,8 @@ func TestSamplesMatchManifests(t *testing.T) {
 				if c.Passed != want {
 					t.Errorf("check %s: %s, but the manifest says it must %s.\nwhat the kernel showed: %s %s\n%s",
 						c.ID, verdict(c.Passed), verdict(want), c.Saw, c.Hint, c.View)
+				} else if why := g.m.Why[c.ID]; why != "" && !strings.Contains(c.Saw+" "+c.Hint, why) {
+					t.Errorf("check %s failed, but not for the manifest's reason: its feedback lacks %q.\nwhat the kernel showed: %s %s", c.ID, why, c.Saw, c.Hint)
 				}
 			}
 			t.Logf("%s (%s): %s/%s: %s", name, g.m.Bug, num(r.Score), num(r.MaxScore), strings.Join(scores, ", "))
@@ -144,7 +159,7 @@ func TestSamplesMatchManifests(t *testing.T) {
 	}
 
 	// The flood: the chatty sample printed megabytes, of which only the tails were kept.
-	if g := out["chatty"]; g != nil && g.rep != nil {
+	if g := out[tcpecho.Name+"/chatty"]; g != nil && g.rep != nil {
 		var total int64
 		for _, c := range g.rep.Checks {
 			for _, o := range c.Outputs {
@@ -186,7 +201,22 @@ func covers(m manifest, checks []*rubric.Check) error {
 	for id := range seen {
 		return fmt.Errorf("unknown check %q", id)
 	}
+	for id := range m.Why {
+		if !slices.Contains(m.Fail, id) {
+			return fmt.Errorf("why names check %q, which is not in fail", id)
+		}
+	}
 	return nil
+}
+
+// onPath says whether an executable named name is in one of the directories of path.
+func onPath(name, path string) bool {
+	for _, dir := range filepath.SplitList(path) {
+		if st, err := os.Stat(filepath.Join(dir, name)); err == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func verdict(passed bool) string {

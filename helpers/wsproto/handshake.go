@@ -94,6 +94,9 @@ type Response struct {
 	Header []Field
 	Body   []byte
 	Raw    string // status line and headers, as received
+	// UntilClose says the body has neither Content-Length nor chunked encoding, so it runs
+	// until the server closes the connection (RFC 9112 §6.3): ReadBodyUntilClose reads it.
+	UntilClose bool
 }
 
 // Get returns the first value of the header name ("" if absent), ignoring case in the name.
@@ -131,7 +134,8 @@ func (r *Response) HasToken(name, token string) bool {
 }
 
 // ReadResponse reads one response: the status line, the headers, and a body of
-// Content-Length bytes (a 101 has none: the bytes after it are frames).
+// Content-Length bytes or in chunks (a 101 has none: the bytes after it are frames). A body
+// delimited by the end of the connection is left to ReadBodyUntilClose.
 func ReadResponse(br *bufio.Reader) (*Response, error) {
 	var raw strings.Builder
 	line, err := readLine(br, &raw)
@@ -160,17 +164,79 @@ func ReadResponse(br *bufio.Reader) (*Response, error) {
 		r.Header = append(r.Header, Field{name, strings.TrimSpace(value)})
 	}
 	r.Raw = raw.String()
-	if cl := r.Get("Content-Length"); cl != "" && status != 101 {
-		n, err := strconv.Atoi(cl)
-		if err != nil || n < 0 {
-			return nil, fmt.Errorf("bad Content-Length %q", cl)
+	if status < 200 || status == 204 || status == 304 {
+		return r, nil // no body (RFC 9112 §6.3); after a 101 the bytes are frames
+	}
+	if r.HasToken("Transfer-Encoding", "chunked") {
+		if r.Body, err = readChunked(br); err != nil {
+			return nil, fmt.Errorf("reading the chunked body after %q: %w", firstLine(r.Raw), err)
 		}
-		r.Body = make([]byte, n)
-		if _, err := io.ReadFull(br, r.Body); err != nil {
-			return nil, fmt.Errorf("reading a body of %d bytes: %w", n, err)
-		}
+		return r, nil
+	}
+	cl := r.Get("Content-Length")
+	if cl == "" {
+		r.UntilClose = true
+		return r, nil
+	}
+	n, err := strconv.Atoi(cl)
+	if err != nil || n < 0 || n > MaxPayload {
+		return nil, fmt.Errorf("bad Content-Length %q", cl)
+	}
+	r.Body = make([]byte, n)
+	if got, err := io.ReadFull(br, r.Body); err != nil {
+		r.Body = r.Body[:got]
+		return r, fmt.Errorf("reading a body of %d bytes (got %d): %w", n, got, err)
 	}
 	return r, nil
+}
+
+// ReadBodyUntilClose reads a body that ends where the connection ends (UntilClose), at
+// most MaxPayload bytes.
+func (r *Response) ReadBodyUntilClose(br *bufio.Reader) error {
+	body, err := io.ReadAll(io.LimitReader(br, MaxPayload+1))
+	r.Body = body
+	if err == nil && len(body) > MaxPayload {
+		return fmt.Errorf("a body of more than %d bytes", MaxPayload)
+	}
+	return err
+}
+
+// readChunked reads a chunked body (RFC 9112 §7.1): hex size lines, data, a 0 chunk, and
+// trailer lines up to an empty one.
+func readChunked(br *bufio.Reader) ([]byte, error) {
+	var body []byte
+	var raw strings.Builder
+	for {
+		line, err := readLine(br, &raw)
+		if err != nil {
+			return body, err
+		}
+		size, _, _ := strings.Cut(line, ";")
+		n, err := strconv.ParseUint(strings.TrimSpace(size), 16, 32)
+		if err != nil || len(body)+int(n) > MaxPayload {
+			return body, fmt.Errorf("bad chunk size line %q", line)
+		}
+		if n == 0 {
+			for {
+				if line, err = readLine(br, &raw); err != nil || line == "" {
+					return body, err
+				}
+			}
+		}
+		chunk := make([]byte, n+2)
+		if _, err := io.ReadFull(br, chunk); err != nil {
+			return body, err
+		}
+		if string(chunk[n:]) != "\r\n" {
+			return body, fmt.Errorf("a chunk of %d bytes is not followed by CRLF", n)
+		}
+		body = append(body, chunk[:n]...)
+	}
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\r\n")
+	return line
 }
 
 func readLine(br *bufio.Reader, raw *strings.Builder) (string, error) {

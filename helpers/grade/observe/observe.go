@@ -186,6 +186,19 @@ func Where(socks []Socket) string {
 	return strings.Join(parts, "; ")
 }
 
+// Describe lists sockets with their TCP rows and where they are held: "127.0.0.1:5000 ↔
+// 127.0.0.1:40000 ESTABLISHED, … (fds 4, 5 of pid 2 (server))", or "none".
+func Describe(socks []Socket) string {
+	if len(socks) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(socks))
+	for i, k := range socks {
+		parts[i] = k.TCP.String()
+	}
+	return strings.Join(parts, ", ") + " (" + Where(socks) + ")"
+}
+
 // Runs prints sorted numbers with consecutive runs joined: "3, 5–9, 12".
 func Runs(nums []int) string {
 	var parts []string

@@ -20,13 +20,13 @@ var abruptClose = grade.CheckDef{
 	Params: []rubric.ParamSpec{readyWithin, within,
 		{Name: "size", Kind: rubric.Bytes, Default: "256KiB", Doc: "what client 1 sends before it resets"}},
 	Run: func(c *grade.Ctx) error {
-		inst, _, err := ready(c)
+		inst, _, err := c.Ready()
 		if err != nil {
 			return err
 		}
 		limit := c.Duration("within")
 		// Client 1: writes as much as the server takes within the limit, never reads, resets.
-		c1, err := dial(c, inst, "client 1")
+		c1, err := c.Connect(inst, "client 1")
 		if err != nil {
 			return err
 		}
@@ -49,11 +49,11 @@ var abruptClose = grade.CheckDef{
 		// that its data was still held when it closed.
 		held := 0
 		for i := 2; i <= 4; i++ {
-			if dead := died(c, inst, "after client 1 reset its connection and other clients closed theirs early"); dead != nil {
+			if dead := c.Died(inst, "after client 1 reset its connection and other clients closed theirs early"); dead != nil {
 				return dead
 			}
 			who := fmt.Sprintf("client %d", i)
-			conn, err := dial(c, inst, who)
+			conn, err := c.Connect(inst, who)
 			if err != nil {
 				return err
 			}
@@ -72,10 +72,10 @@ var abruptClose = grade.CheckDef{
 			}
 			settle(conn.Local)
 		}
-		if dead := died(c, inst, "after client 1 reset its connection and other clients closed theirs early"); dead != nil {
+		if dead := c.Died(inst, "after client 1 reset its connection and other clients closed theirs early"); dead != nil {
 			return dead
 		}
-		c3, err := dial(c, inst, "client 5 (after the others vanished)")
+		c3, err := c.Connect(inst, "client 5 (after the others vanished)")
 		if err != nil {
 			return err
 		}

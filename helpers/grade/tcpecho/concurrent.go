@@ -16,15 +16,15 @@ var concurrent = grade.CheckDef{
 		"still connected; then A's echo works too.",
 	Params: []rubric.ParamSpec{readyWithin, within},
 	Run: func(c *grade.Ctx) error {
-		inst, _, err := ready(c)
+		inst, _, err := c.Ready()
 		if err != nil {
 			return err
 		}
-		a, err := dial(c, inst, "client A")
+		a, err := c.Connect(inst, "client A")
 		if err != nil {
 			return err
 		}
-		b, err := dial(c, inst, "client B")
+		b, err := c.Connect(inst, "client B")
 		if err != nil {
 			return err
 		}

@@ -21,7 +21,7 @@ var descriptors = grade.CheckDef{
 	Params: []rubric.ParamSpec{readyWithin, within,
 		{Name: "clients", Kind: rubric.Int, Default: "3", Doc: "how many clients connect at once"}},
 	Run: func(c *grade.Ctx) error {
-		inst, _, err := ready(c)
+		inst, _, err := c.Ready()
 		if err != nil {
 			return err
 		}
@@ -29,7 +29,7 @@ var descriptors = grade.CheckDef{
 		var peers []netip.AddrPort
 		for i := range n {
 			who := fmt.Sprintf("client %d of %d", i+1, n)
-			conn, err := dial(c, inst, who)
+			conn, err := c.Connect(inst, who)
 			if err != nil {
 				return err
 			}
@@ -54,7 +54,7 @@ var descriptors = grade.CheckDef{
 			problems = append(problems, fmt.Sprintf("%d listening sockets on port %d, not 1 (%s)", len(l), c.Port, observe.Where(l)))
 		}
 		if len(conns) != n || !samePeers(conns, peers) {
-			problems = append(problems, fmt.Sprintf("%d connected sockets with local port %d, not %d: %s", len(conns), c.Port, n, describe(conns)))
+			problems = append(problems, fmt.Sprintf("%d connected sockets with local port %d, not %d: %s", len(conns), c.Port, n, observe.Describe(conns)))
 		}
 		f := grade.Failf("with %d clients connected (%s), your server's processes held %s.", n, addrs(peers), strings.Join(problems, "; and "))
 		if q := snap.Queued(c.Port); len(q) > 0 {
@@ -76,17 +76,6 @@ func samePeers(conns []observe.Socket, peers []netip.AddrPort) bool {
 		}
 	}
 	return len(conns) == len(peers)
-}
-
-func describe(socks []observe.Socket) string {
-	if len(socks) == 0 {
-		return "none"
-	}
-	parts := make([]string, len(socks))
-	for i, k := range socks {
-		parts[i] = k.TCP.String()
-	}
-	return strings.Join(parts, ", ") + " (" + observe.Where(socks) + ")"
 }
 
 func addrs(aps []netip.AddrPort) string {

@@ -22,7 +22,7 @@ var noLeak = grade.CheckDef{
 	Params: []rubric.ParamSpec{readyWithin, within,
 		{Name: "clients", Kind: rubric.Int, Default: "20", Doc: "how many clients come and go"}},
 	Run: func(c *grade.Ctx) error {
-		inst, start, err := ready(c)
+		inst, start, err := c.Ready()
 		if err != nil {
 			return err
 		}
@@ -36,7 +36,7 @@ var noLeak = grade.CheckDef{
 		noEOF := 0
 		for i := range n {
 			who := fmt.Sprintf("client %d of %d", i+1, n)
-			conn, err := dial(c, inst, who)
+			conn, err := c.Connect(inst, who)
 			if err != nil {
 				return err
 			}
@@ -73,7 +73,7 @@ var noLeak = grade.CheckDef{
 			c.Note("%d clients came and went, each read EOF; afterwards no connected socket, %d descriptors as when it started listening, no zombies", n, snap.FDCount())
 			return nil
 		}
-		if dead := died(c, inst, "while the clients came and went"); dead != nil {
+		if dead := c.Died(inst, "while the clients came and went"); dead != nil {
 			return dead
 		}
 		c.ShowView(snap)

@@ -10,7 +10,10 @@
 //
 // Exit status: 0 when grading finished, whatever the score (with --check: 0 when that check
 // passed, 1 when it failed); 2 when the grader cannot run (bad rubric, unknown check, not
-// Linux); 3 when grading finished but the grader could not run some check itself.
+// Linux); 3 when grading finished but the grader could not run some check itself; 4 when
+// the target command could not start in any check (not found, not executable): the results
+// are written, every check scores 0, but nothing was checked, so the run must not pass for
+// a grading. A build that fails is a graded result: 0.
 package main
 
 import (
@@ -43,12 +46,13 @@ const (
 	exitFailed     = 1 // --check: the check failed
 	exitCannotRun  = 2
 	exitGraderFail = 3
+	exitNotStarted = 4 // the target never started: results written, nothing checked
 )
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("grade", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	name := fs.String("assignment", "tcp-echo", "the assignment: tcp-echo")
+	name := fs.String("assignment", "tcp-echo", "the assignment: "+strings.Join(assignments.Names(), ", "))
 	rubricPath := fs.String("rubric", "", "the rubric (default fixtures/assignments/ASSIGNMENT.yaml)")
 	submission := fs.String("submission", "", "the submission's directory (default: the bundled reference, unless --target is given)")
 	buildCmd := fs.String("build", "", "the build command, run once in the submission's copy (default: the rubric's; '' builds nothing)")
@@ -140,28 +144,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprint(stdout, results.Feedback(rep))
 	fmt.Fprintf(stdout, "\n%s\n", results.Autolab(rep))
 	fmt.Fprintf(stderr, "grade: %s/%s; results in %s (%s)\n", num(rep.Score), num(rep.MaxScore), *out, strings.Join(results.Files, ", "))
-	if cannotStart(rep) {
-		fmt.Fprintf(stderr, "grade: the target command `%s` could not start in any check; see %s/feedback.md\n", tgt, *out)
-	}
 	if errs := rep.GraderErrors(); len(errs) > 0 {
 		for _, c := range errs {
 			fmt.Fprintf(stderr, "grade: the grader could not run check %s: %s\n", c.ID, c.GraderError)
 		}
 		return exitGraderFail
 	}
+	if why, never := rep.NeverStarted(); never {
+		fmt.Fprintf(stderr, "grade: the target command `%s` could not start in any check: %s; nothing was checked (every check scores 0 in %s)\n", tgt, why, *out)
+		return exitNotStarted
+	}
 	if set["check"] && !rep.Checks[0].Passed {
 		return exitFailed
 	}
 	return exitGraded
-}
-
-func cannotStart(r *grade.Report) bool {
-	for _, c := range r.Checks {
-		if c.Passed || !strings.HasPrefix(c.Saw, "the target command") {
-			return false
-		}
-	}
-	return len(r.Checks) > 0
 }
 
 func num(f float64) string {

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"os"
@@ -16,6 +18,7 @@ import (
 
 	"sockspec/helpers/grade"
 	"sockspec/helpers/repo"
+	"sockspec/helpers/wsproto"
 )
 
 // The test binary doubles as the grade command, so a test can run it as another user.
@@ -86,7 +89,12 @@ func writeRubric(t *testing.T, text string) string {
 
 func sample(t *testing.T, name string) string {
 	t.Helper()
-	ref, err := grade.ReferencePath("tcp-echo")
+	return assignmentSample(t, "tcp-echo", name)
+}
+
+func assignmentSample(t *testing.T, assignment, name string) string {
+	t.Helper()
+	ref, err := grade.ReferencePath(assignment)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,11 +152,12 @@ func TestCheckMissingFromRubric(t *testing.T) {
 }
 
 // A target command that does not exist: every check scores 0, each says why, naming the
-// command; grading still finishes with all four results.
+// command; all four results are written, but the grader exits non-zero, saying on stderr
+// that the command could not start, because nothing was checked.
 func TestTargetThatDoesNotExist(t *testing.T) {
 	o := grade_(t, "--submission", sample(t, "reference"), "--target", "./no-such-server {port}")
-	if o.code != exitGraded {
-		t.Fatalf("exit %d\n%s", o.code, o.stderr)
+	if o.code != exitNotStarted {
+		t.Fatalf("exit %d, want %d\n%s", o.code, exitNotStarted, o.stderr)
 	}
 	for id, pts := range o.scores(t) {
 		if pts != 0 {
@@ -158,8 +167,9 @@ func TestTargetThatDoesNotExist(t *testing.T) {
 	if f := o.feedback(t); strings.Count(f, "could not start: command not found: ./no-such-server") < 10 {
 		t.Errorf("each check should say the command was not found:\n%s", f)
 	}
-	if !strings.Contains(o.stderr, "the target command `./no-such-server {port}` could not start") {
-		t.Errorf("stderr should name the command:\n%s", o.stderr)
+	if !strings.Contains(o.stderr, "the target command `./no-such-server {port}` could not start in any check: command not found: ./no-such-server") ||
+		!strings.Contains(o.stderr, "nothing was checked") {
+		t.Errorf("stderr should name the command and say nothing was checked:\n%s", o.stderr)
 	}
 	for _, f := range []string{"gradescope.json", "autolab.json", "prairielearn.json", "feedback.md"} {
 		if _, err := os.Stat(filepath.Join(o.out, f)); err != nil {
@@ -197,6 +207,47 @@ func TestBuildThatFails(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(o.out, "gradescope.json"))
 	if err := json.Unmarshal(b, &gs); err != nil || gs.Score != 0 || !strings.Contains(gs.Output, "missing.c") {
 		t.Errorf("gradescope.json: score %v, output %q, %v", gs.Score, gs.Output, err)
+	}
+}
+
+// The student whose server forgets the GUID reads, in the handshake's row of the table, the
+// key the grader sent, the accept it expected for that key and the accept that came back,
+// and below it what went wrong; the exit status says the check failed.
+func TestWrongAcceptKeyFeedback(t *testing.T) {
+	o := grade_(t, "--assignment", "ws-echo", "--submission", assignmentSample(t, "ws-echo", "wrong-accept"), "--check", "handshake")
+	if o.code != exitFailed || o.scores(t)["handshake"] != 0 {
+		t.Fatalf("exit %d, scores %v\n%s", o.code, o.scores(t), o.stderr)
+	}
+	var row string
+	for _, line := range strings.Split(o.feedback(t), "\n") {
+		if strings.HasPrefix(line, "| ✗ `handshake`") {
+			row = line
+		}
+	}
+	_, after, ok := strings.Cut(row, "the key sent was ")
+	if !ok {
+		t.Fatalf("the handshake row does not name the key sent:\n%s", row)
+	}
+	key := after[:24]
+	sum := sha1.Sum([]byte(key))
+	for what, want := range map[string]string{
+		"the accept expected": "the accept expected was " + wsproto.AcceptKey(key),
+		"the accept received": "the accept received was " + base64.StdEncoding.EncodeToString(sum[:]),
+	} {
+		if !strings.Contains(row, want) {
+			t.Errorf("the handshake row should show %s (%q):\n%s", what, want, row)
+		}
+	}
+	if f := o.feedback(t); !strings.Contains(f, "**What to do:** Your accept is base64(SHA-1(key)) without the GUID") {
+		t.Errorf("the feedback should name the mistake:\n%s", f)
+	}
+}
+
+// An unknown assignment lists the known ones.
+func TestUnknownAssignment(t *testing.T) {
+	o := grade_(t, "--assignment", "udp-echo")
+	if o.code != exitCannotRun || !strings.Contains(o.stderr, `unknown assignment "udp-echo"; known: tcp-echo, ws-echo`) {
+		t.Fatalf("exit %d, stderr %q", o.code, o.stderr)
 	}
 }
 

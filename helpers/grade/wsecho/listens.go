@@ -1,0 +1,5 @@
+package wsecho
+
+import "sockspec/helpers/grade"
+
+var listens = grade.Listens(readyWithin)
