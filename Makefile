@@ -8,7 +8,15 @@ export SOCKSPEC_PROFILE := $(PROFILE)
 GINKGO_FLAGS ?=
 CLAIMS := go run ./helpers/report/cmd/claims
 
-.PHONY: conformance test unit vet cross fmt grade
+# RUNTIME=gvisor runs the suites under gVisor, a second kernel (`runsc --platform=ptrace
+# --network=none do`, as root); REPORTS=DIR writes the reports to DIR instead of the
+# profile's reports.dir. Both reach the claims command through the environment.
+RUNTIME ?=
+REPORTS ?=
+conformance: export SOCKSPEC_RUNTIME = $(RUNTIME)
+conformance: export SOCKSPEC_REPORTS = $(REPORTS)
+
+.PHONY: conformance test unit vet cross fmt grade compare actionlint
 
 # Checks ginkgo.yaml, the catalog, the label filter and this machine first (a malformed file
 # stops here with its line; loopback down, too few descriptors or a missing TMPDIR with one
@@ -23,7 +31,7 @@ conformance:
 # Every check, in this order, each one run whatever the ones before it said: a unit test
 # that fails does not keep conformance from writing its reports to out/. The exit status is
 # non-zero when any step failed, and the last line names them.
-TEST_STEPS := fmt vet cross unit conformance
+TEST_STEPS := fmt actionlint vet cross unit conformance
 test:
 	@failed=""; \
 	for step in $(TEST_STEPS); do \
@@ -80,3 +88,26 @@ cross:
 
 fmt:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# The CI workflows must pass actionlint (pinned in go.mod's tool directive).
+actionlint:
+	go tool actionlint
+
+# Puts runs on different platforms side by side: one row per claim, one column per run
+# (pass, fail and skip counts), the values the specs observed where they differ; claims
+# whose result differs come first. Writes out/compare.md and prints it.
+#   make compare RESULTS='out/linux out/gvisor …'   directories each holding a run's report.json
+# Without RESULTS it first runs the suites here on Linux and under gVisor (root and runsc
+# needed), into out/linux and out/gvisor; it fails when either run failed, after the table.
+RESULTS ?=
+COMPARE := go run ./helpers/report/cmd/compare -o out/compare.md
+compare:
+ifeq ($(strip $(RESULTS)),)
+	@rm -rf out/linux out/gvisor; failed=""; \
+	$(MAKE) --no-print-directory conformance REPORTS=out/linux || failed="$$failed linux"; \
+	$(MAKE) --no-print-directory conformance REPORTS=out/gvisor RUNTIME=gvisor || failed="$$failed gvisor"; \
+	echo; $(COMPARE) out/linux out/gvisor || exit 1; \
+	if [ -n "$$failed" ]; then echo "make compare: the run on$$failed failed: its table is above" >&2; exit 1; fi
+else
+	@$(COMPARE) $(RESULTS)
+endif

@@ -13,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"sockspec/helpers/platform"
 	"sockspec/helpers/yamlerr"
 )
 
@@ -29,8 +30,24 @@ const (
 // Sections of the tutorial, in its order.
 var Sections = []string{"Network IPC", "Socket in the OS", "HTTP and Socket", "Socket vs Web Socket"}
 
-// OSes an expectation can be given for (GOOS names).
+// OSes an expectation must be given for (GOOS names).
 var OSes = []string{"linux", "darwin", "freebsd"}
+
+// Variants are kernels that run under an OS's name, each with the OS it stands in for:
+// gVisor answers Linux's system calls with its own implementation. A variant's block is
+// optional and lists only the keys whose value differs from its OS's; each replaces that
+// OS's value whole. A claim with one must cite the variant's own source (gVisor code or
+// issue) among its sources.
+var Variants = map[string]string{"gvisor": "linux"}
+
+// blockOf is the expect block a platform reads ("linux/gvisor" → gvisor) and the OS block
+// it falls back on.
+func blockOf(p string) (block, os string) {
+	if p == platform.GVisor {
+		return "gvisor", platform.Linux
+	}
+	return p, p
+}
 
 // Claim is one testable sentence of the tutorial.
 type Claim struct {
@@ -48,7 +65,7 @@ type Claim struct {
 	File string `yaml:"-"`
 	Line int    `yaml:"-"`
 
-	expect map[string]any // GOOS -> the checked value, of the type declared in Expectations
+	expect map[string]any // GOOS or variant -> the checked value, of the type declared in Expectations
 }
 
 // Catalog is the loaded claims file.

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -278,9 +279,10 @@ func oneOf[T ~string](n *yaml.Node, out *T, allowed ...T) error {
 // checker is a declared expectation type with rules across its keys.
 type checker interface{ check() error }
 
-// Expected returns catalog c's expectation of type T for goos, and the claim that declares
-// T in Expectations.
-func Expected[T any](c *Catalog, goos string) (T, *Claim, error) {
+// Expected returns catalog c's expectation of type T for platform p (helpers/platform: a
+// GOOS, or "linux/gvisor", which reads the claim's gvisor block where it has one, else
+// linux's), and the claim that declares T in Expectations.
+func Expected[T any](c *Catalog, p string) (T, *Claim, error) {
 	var zero T
 	t := reflect.TypeFor[T]()
 	var id string
@@ -296,17 +298,30 @@ func Expected[T any](c *Catalog, goos string) (T, *Claim, error) {
 	if !ok {
 		return zero, nil, fmt.Errorf("%s has no claim %s, which declares expectations of type %v", c.File, id, t)
 	}
-	v, ok := cl.expect[goos]
+	block, os := blockOf(p)
+	v, ok := cl.expect[block]
 	if !ok {
-		return zero, cl, fmt.Errorf("%s: claim %s gives no expectations for %s (it covers %s)", c.File, id, goos, strings.Join(OSes, ", "))
+		v, ok = cl.expect[os]
+	}
+	if !ok {
+		return zero, cl, fmt.Errorf("%s: claim %s gives no expectations for %s (it covers %s)", c.File, id, p, strings.Join(OSes, ", "))
 	}
 	return v.(T), cl, nil
 }
 
+// Varies tells whether claim cl's expectations for platform p are a variant's own (its
+// gvisor block), not its OS's.
+func (cl *Claim) Varies(p string) bool {
+	block, os := blockOf(p)
+	_, ok := cl.expect[block]
+	return ok && block != os
+}
+
 // expectations checks claim cl's expect block n against its declared type and keeps the
-// decoded values per OS.
+// decoded values per OS and variant.
 func (p *problems) expectations(cl *Claim, n *yaml.Node, line int) {
 	decl, declared := Expectations[cl.ID]
+	known := append(slices.Clone(OSes), slices.Sorted(maps.Keys(Variants))...)
 	switch {
 	case !declared && n.Kind == 0:
 		return
@@ -322,15 +337,24 @@ func (p *problems) expectations(cl *Claim, n *yaml.Node, line int) {
 	}
 	cl.expect = map[string]any{}
 	given := map[string]bool{}
+	var variants []int // indexes of the variants' keys, decoded once their OS's block is
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if !slices.Contains(OSes, k.Value) {
-			p.add(k.Line, "claim %s: expectation for unknown OS %q (known: %s)", cl.ID, k.Value, strings.Join(OSes, ", "))
+		if !slices.Contains(known, k.Value) {
+			p.add(k.Line, "claim %s: expectation for unknown OS %q (known: %s)", cl.ID, k.Value, strings.Join(known, ", "))
+			continue
+		}
+		if given[k.Value] {
+			p.add(k.Line, "claim %s: expect.%s given twice", cl.ID, k.Value)
 			continue
 		}
 		given[k.Value] = true
+		if _, isVariant := Variants[k.Value]; isVariant {
+			variants = append(variants, i)
+			continue
+		}
 		val := reflect.New(reflect.TypeOf(decl)).Elem()
-		if p.decode(fmt.Sprintf("claim %s, expect.%s", cl.ID, k.Value), k.Line, v, val) {
+		if p.decode(fmt.Sprintf("claim %s, expect.%s", cl.ID, k.Value), k.Line, v, val, false) {
 			cl.expect[k.Value] = val.Interface()
 		}
 	}
@@ -339,12 +363,32 @@ func (p *problems) expectations(cl *Claim, n *yaml.Node, line int) {
 			p.add(line, "claim %s: expect has no block for %s; every OS of the catalog (%s) needs one", cl.ID, goos, strings.Join(OSes, ", "))
 		}
 	}
+	for _, i := range variants {
+		k, v := n.Content[i], n.Content[i+1]
+		base, ok := cl.expect[Variants[k.Value]]
+		if !ok {
+			continue // its OS's block has a problem of its own, reported above
+		}
+		if !slices.ContainsFunc(cl.Sources, func(s string) bool { return strings.Contains(strings.ToLower(s), k.Value) }) {
+			p.add(k.Line, "claim %s: expect.%s differs from %s, so the claim's sources must cite %s's own code or issue (no source names %s)", cl.ID, k.Value, Variants[k.Value], k.Value, k.Value)
+		}
+		val := reflect.New(reflect.TypeOf(decl)).Elem()
+		val.Set(reflect.ValueOf(base))
+		if p.decode(fmt.Sprintf("claim %s, expect.%s", cl.ID, k.Value), k.Line, v, val, true) {
+			if reflect.DeepEqual(val.Interface(), base) {
+				p.add(k.Line, "claim %s: expect.%s gives the same values as %s: remove it (a variant lists only what differs)", cl.ID, k.Value, Variants[k.Value])
+				continue
+			}
+			cl.expect[k.Value] = val.Interface()
+		}
+	}
 }
 
 // decode fills out (a struct) from the mapping n, given under a key at line at, key by
 // key, and reports each unknown, mistyped or (at line at) missing key. It tells whether out
-// is complete and valid.
-func (p *problems) decode(where string, at int, n *yaml.Node, out reflect.Value) bool {
+// is complete and valid. With partial (a variant's block), out holds its OS's values and a
+// key left out keeps its value; a key given replaces it whole.
+func (p *problems) decode(where string, at int, n *yaml.Node, out reflect.Value, partial bool) bool {
 	before := len(p.list)
 	t := out.Type()
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
@@ -368,8 +412,9 @@ func (p *problems) decode(where string, at int, n *yaml.Node, out reflect.Value)
 		}
 		given[k.Value] = true
 		dst := out.FieldByIndex(f.Index)
+		dst.SetZero()
 		if dst.Kind() == reflect.Struct {
-			p.decode(where+"."+k.Value, k.Line, v, dst)
+			p.decode(where+"."+k.Value, k.Line, v, dst, false)
 			continue
 		}
 		if err := v.Decode(dst.Addr().Interface()); err != nil {
@@ -383,7 +428,7 @@ func (p *problems) decode(where string, at int, n *yaml.Node, out reflect.Value)
 	}
 	for i := range t.NumField() {
 		name, optional := tag(t.Field(i))
-		if !given[name] && !optional {
+		if !given[name] && !optional && !partial {
 			p.add(at, "%s: missing key %q (%s)", where, name, t.Field(i).Type)
 		}
 	}

@@ -194,3 +194,36 @@ func isErrno(err error, want unix.Errno) bool {
 	got, ok := errno.Of(err)
 	return ok && got == want
 }
+
+// The kernel's answers in the catalog's own terms, for the values the specs record to
+// compare platforms (suite.Observed): the same words the expect blocks use.
+
+// OutcomeOf says how a call ended: "ok", or the name of the errno it failed with (another
+// error as it reads).
+func OutcomeOf(err error) string {
+	if err == nil {
+		return string(OutcomeOK)
+	}
+	if e, ok := errno.Of(err); ok {
+		return errno.Name(e)
+	}
+	return err.Error()
+}
+
+// ConnectOutcomeOf says how a non-blocking connect ended (AwaitConnect's done and err):
+// ok, stays-in-progress, or the errno's name.
+func ConnectOutcomeOf(done bool, err error) string {
+	if !done && err == nil {
+		return string(ConnectStaysInProgress)
+	}
+	return OutcomeOf(err)
+}
+
+// Queued is how many clients, from the first, completed and wait in the queue.
+func Queued(clients []Client) int {
+	n := 0
+	for n < len(clients) && clients[n].queued() {
+		n++
+	}
+	return n
+}

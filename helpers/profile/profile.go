@@ -21,6 +21,9 @@ import (
 const (
 	EnvVar      = "SOCKSPEC_PROFILE"
 	DefaultName = "default"
+	// ReportsEnv, when set, replaces the profile's reports.dir (make REPORTS=out/gvisor), so
+	// runs on different platforms keep their reports apart for make compare.
+	ReportsEnv = "SOCKSPEC_REPORTS"
 )
 
 // Profile is one entry of ginkgo.yaml.
@@ -74,6 +77,9 @@ func Select(path, name string) (Profile, error) {
 		}
 		slices.Sort(known)
 		return Profile{}, fmt.Errorf("%s: unknown profile %q (from %s); known profiles: %s", path, name, EnvVar, strings.Join(known, ", "))
+	}
+	if dir := os.Getenv(ReportsEnv); dir != "" {
+		p.Reports.Dir = dir
 	}
 	return p, nil
 }

@@ -156,3 +156,17 @@ func TestSyntaxErrorLines(t *testing.T) {
 		})
 	}
 }
+
+// SOCKSPEC_REPORTS replaces reports.dir, so two platforms' runs keep their reports apart.
+func TestReportsEnv(t *testing.T) {
+	path := write(t, good)
+	t.Setenv(ReportsEnv, "out/gvisor")
+	p, err := Select(path, "quick")
+	if err != nil || p.Reports.Dir != "out/gvisor" || p.Reports.JSON != "r.json" || p.Dir("/repo") != "/repo/out/gvisor" {
+		t.Errorf("with %s=out/gvisor: %+v, %v", ReportsEnv, p.Reports, err)
+	}
+	t.Setenv(ReportsEnv, "")
+	if p, _ := Select(path, "quick"); p.Reports.Dir != "out/quick" {
+		t.Errorf("with %s empty: reports.dir %q, want the profile's out/quick", ReportsEnv, p.Reports.Dir)
+	}
+}

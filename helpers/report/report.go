@@ -32,7 +32,8 @@ type Row struct {
 	Interrupted             int // specs stopped by an interrupt (SIGINT): not the kernel's doing
 	Filtered                int // of Skipped: not selected by the run's filters (skipped without a reason)
 	Evidence                []string
-	Failures                []string // "spec (file:line): message"
+	Observed                []Observation // the values the specs recorded for comparing platforms
+	Failures                []string      // "spec (file:line): message"
 	SkipReasons             []string
 	NotRun                  string // why a claim without specs in the reports may still have some: a suite did not run
 }
@@ -103,7 +104,7 @@ func (r Row) EnvironmentOnly() bool {
 
 // Table is the outcome of a run, claim by claim.
 type Table struct {
-	GOOS        string
+	Platform    string // what the suites ran on: "linux", "linux/gvisor", "darwin", "freebsd"
 	Rows        []Row
 	Problems    []string // specs and suites that do not fit the catalog, suites that failed outside specs
 	Interrupted string   // the run was stopped before it finished: how
@@ -112,8 +113,8 @@ type Table struct {
 // Build matches the specs of reports to the catalog's claims. With complete set, the reports
 // are the whole run, so a claim without `planned` and without a spec is a problem; otherwise
 // (one suite's report) only the claims that suite covers get a row.
-func Build(cat *catalog.Catalog, reports []types.Report, goos string, complete bool) Table {
-	t := makeTable(cat, reports, goos, complete, "")
+func Build(cat *catalog.Catalog, reports []types.Report, platform string, complete bool) Table {
+	t := makeTable(cat, reports, platform, complete, "")
 	for _, rep := range reports {
 		if why, failed := setupFailed(rep); failed {
 			t.Problems = append(t.Problems, fmt.Sprintf("%s: no spec ran: %s", rep.SuiteDescription, why))
@@ -124,8 +125,8 @@ func Build(cat *catalog.Catalog, reports []types.Report, goos string, complete b
 
 // makeTable makes the table. notRun, when set, says why claims without a spec in the reports may
 // still have specs (a suite did not run); they are not reported as lacking one.
-func makeTable(cat *catalog.Catalog, reports []types.Report, goos string, complete bool, notRun string) Table {
-	t := Table{GOOS: goos}
+func makeTable(cat *catalog.Catalog, reports []types.Report, platform string, complete bool, notRun string) Table {
+	t := Table{Platform: platform}
 	rows := map[string]*Row{}
 	for _, cl := range cat.Claims {
 		rows[cl.ID] = &Row{Claim: cl}
@@ -180,8 +181,13 @@ func hasEvidence(spec types.SpecReport) bool {
 
 func (r *Row) add(spec types.SpecReport) {
 	for _, e := range spec.ReportEntries {
-		if e.Name == EvidenceEntry {
+		switch e.Name {
+		case EvidenceEntry:
 			r.Evidence = append(r.Evidence, e.StringRepresentation())
+		case ObservedEntry:
+			if o, ok := observation(e); ok {
+				r.Observed = append(r.Observed, o)
+			}
 		}
 	}
 	switch {
@@ -250,7 +256,7 @@ func (t Table) Summary() string {
 	for _, reason := range notRunOrder {
 		why = append(why, fmt.Sprintf("- %s not run: %s", strings.Join(notRun[reason], ", "), reason))
 	}
-	line := fmt.Sprintf("Claims on %s: %d checked, %d partly checked, %d not checked, %d failed", t.GOOS,
+	line := fmt.Sprintf("Claims on %s: %d checked, %d partly checked, %d not checked, %d failed", t.Platform,
 		count[Checked], count[Partly], count[NotChecked], count[Failed])
 	if count[NotRun] > 0 {
 		line += fmt.Sprintf(", %d not run", count[NotRun])
@@ -282,7 +288,7 @@ func (t Table) Markdown() string {
 	if t.Interrupted != "" {
 		fmt.Fprintf(&b, "**INTERRUPTED** (%s): the run stopped before it finished; these results are partial.\n\n", t.Interrupted)
 	}
-	fmt.Fprintf(&b, "| Claim | Verdict | Result on %s | Evidence (what the kernel did) | Expected vs observed (failures) |\n", t.GOOS)
+	fmt.Fprintf(&b, "| Claim | Verdict | Result on %s | Evidence (what the kernel did) | Expected vs observed (failures) |\n", t.Platform)
 	b.WriteString("|---|---|---|---|---|\n")
 	var corrections []string
 	for _, r := range t.Rows {

@@ -50,7 +50,7 @@ type Run struct {
 // reports are "not run", not "NO SPEC": a suite that did not run cannot tell whether it has
 // specs for them. The run fails when a suite did not run, when it was interrupted, when it
 // ran no spec at all, and when its label filter asks for a claim none of whose specs ran.
-func BuildRun(cat *catalog.Catalog, run Run, goos string) Table {
+func BuildRun(cat *catalog.Catalog, run Run, platform string) Table {
 	var reports []types.Report
 	var order []string
 	notRun := map[string][]string{} // why -> suites
@@ -98,7 +98,7 @@ func BuildRun(cat *catalog.Catalog, run Run, goos string) Table {
 		because = cmp.Or(because, "the run was interrupted")
 		head = append(head, fmt.Sprintf("the run was interrupted (%s) before it finished: the results are partial", interrupted))
 	}
-	t := makeTable(cat, reports, goos, true, because)
+	t := makeTable(cat, reports, platform, true, because)
 	t.Interrupted = interrupted
 	t.Problems = append(append(head, problems...), t.Problems...)
 	t.checkSelection(reports)

@@ -20,6 +20,7 @@ import (
 
 	"sockspec/helpers/catalog"
 	"sockspec/helpers/fdtable"
+	"sockspec/helpers/platform"
 	"sockspec/helpers/preflight"
 	"sockspec/helpers/profile"
 	"sockspec/helpers/repo"
@@ -71,6 +72,7 @@ func Run(t *testing.T, description string) {
 	}
 
 	ReportBeforeSuite(func(Report) {
+		report.RecordPlatform(platform.Name())
 		if cannotRun != nil {
 			Fail(cannotRun.Error())
 		}
@@ -78,7 +80,7 @@ func Run(t *testing.T, description string) {
 	BeforeEach(checkSpec)
 	ReportAfterSuite("claims table", func(r Report) {
 		if !r.SuiteConfig.DryRun && cannotRun == nil {
-			fmt.Printf("\n%s: claims checked by this suite\n\n%s\n", name, report.Build(claims, []Report{r}, runtime.GOOS, false).Markdown())
+			fmt.Printf("\n%s: claims checked by this suite\n\n%s\n", name, report.Build(claims, []Report{r}, platform.Name(), false).Markdown())
 		}
 	})
 	// Ginkgo's output interceptor (used under -p) makes pipes from a background goroutine
@@ -165,6 +167,16 @@ func Checks(id string) Labels { return Label(catalog.LabelPrefix + id) }
 // Evidence records what the kernel did, for the claims table and `ginkgo -v`.
 func Evidence(format string, args ...any) { report.Evidence(format, args...) }
 
+// Observed records one value the kernel showed that may differ between platforms, under a
+// key that is the same on every run (no ports, no descriptors): `make compare` puts the
+// values of different platforms side by side. Record with it what the catalog's per-OS
+// expectations decide and the live limits a spec reads (somaxconn, the ephemeral range).
+func Observed(key string, value any) { report.Observe(key, value) }
+
+// Platform is what this suite runs on: "linux", "linux/gvisor", "darwin" or "freebsd"
+// (helpers/platform). Say it wherever a spec names the OS whose rule it applied.
+func Platform() string { return platform.Name() }
+
 // Expected returns the running OS's expectations of type T (one of the types
 // helpers/catalog declares in Expectations), which the catalog checked when it loaded: every
 // key present and of its type. A spec may read only its own claim's expectations; a table
@@ -175,7 +187,7 @@ func Expected[T any]() T {
 		var none T
 		return none
 	}
-	v, cl, err := catalog.Expected[T](claims, runtime.GOOS)
+	v, cl, err := catalog.Expected[T](claims, platform.Name())
 	Expect(err).NotTo(HaveOccurred())
 	if spec := CurrentSpecReport(); spec.LeafNodeType == types.NodeTypeIt {
 		Expect(spec.Labels()).To(ContainElement(catalog.LabelPrefix+cl.ID), "a spec reads only its own claim's expectations; %T are claim %s's", v, cl.ID)

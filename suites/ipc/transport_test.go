@@ -2,7 +2,6 @@ package ipc
 
 import (
 	"errors"
-	"runtime"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -20,14 +19,15 @@ var _ = Describe("the socket API is where the application hands data to the tran
 	DescribeTable("the socket type picks the transport: SOCK_STREAM is TCP, SOCK_DGRAM is UDP (SO_PROTOCOL, where the OS has it: fixtures/claims.yaml)",
 		func(f sock.Family, typ, proto int, name string) {
 			if !suite.Expected[catalog.Transport]().SoProtocol {
-				skip.Because(skip.OtherOS, "SO_PROTOCOL does not exist on %s (fixtures/claims.yaml); SO_TYPE is checked by socket.no-peer", runtime.GOOS)
+				skip.Because(skip.OtherOS, "SO_PROTOCOL does not exist on %s (fixtures/claims.yaml); SO_TYPE is checked by socket.no-peer", suite.Platform())
 			}
 			s := sock.Open(f, typ)
 			got, err := s.Protocol()
-			Expect(errors.Is(err, errors.ErrUnsupported)).To(BeFalse(), "the catalog says %s has SO_PROTOCOL, but helpers/sock does not ask for it there: %v", runtime.GOOS, err)
+			Expect(errors.Is(err, errors.ErrUnsupported)).To(BeFalse(), "the catalog says %s has SO_PROTOCOL, but helpers/sock does not ask for it there: %v", suite.Platform(), err)
 			Expect(err).To(SucceedSyscall())
 			Expect(got).To(Equal(proto), "SO_PROTOCOL of a %s socket", sock.TypeName(typ))
 			suite.Evidence("%s %s: SO_PROTOCOL %s", f.Name, sock.TypeName(typ), name)
+			suite.Observed(f.Name+" "+sock.TypeName(typ)+": SO_PROTOCOL", name)
 		},
 		Entry("IPv4 stream", sock.IPv4, unix.SOCK_STREAM, unix.IPPROTO_TCP, "IPPROTO_TCP"),
 		Entry("IPv6 stream", sock.IPv6, unix.SOCK_STREAM, unix.IPPROTO_TCP, "IPPROTO_TCP"),

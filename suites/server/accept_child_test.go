@@ -1,8 +1,6 @@
 package server
 
 import (
-	"runtime"
-
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
@@ -51,8 +49,9 @@ var _ = Describe("accept() makes a new child socket for the connection", suite.C
 			inherits := suite.Expected[catalog.ChildSocket]().ChildInheritsNonblock
 			c := sock.Connected(f, suite.MustHappenWithin()) // the listener is non-blocking
 			Expect(c.Listener.Nonblocking()).To(BeTrue())
-			Expect(c.Server.Nonblocking()).To(Equal(inherits), "O_NONBLOCK on a child of a non-blocking listener (%s: inherits %v)", runtime.GOOS, inherits)
-			suite.Evidence("%s: child of a non-blocking listener has O_NONBLOCK %v (%s)", f.Name, c.Server.Nonblocking(), runtime.GOOS)
+			Expect(c.Server.Nonblocking()).To(Equal(inherits), "O_NONBLOCK on a child of a non-blocking listener (%s: inherits %v)", suite.Platform(), inherits)
+			suite.Evidence("%s: child of a non-blocking listener has O_NONBLOCK %v (%s)", f.Name, c.Server.Nonblocking(), suite.Platform())
+			suite.Observed(f.Name+": O_NONBLOCK of a non-blocking listener's child", c.Server.Nonblocking())
 		},
 		suite.Families(),
 	)

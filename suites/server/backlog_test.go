@@ -3,7 +3,6 @@ package server
 import (
 	"cmp"
 	"fmt"
-	"runtime"
 	"slices"
 	"time"
 
@@ -17,12 +16,17 @@ import (
 )
 
 // fillQueue connects clients to l one at a time, none accepted, until want+1 were tried or
-// one did not complete while the spec watched. A client that completed is then looked at
-// once more: a reset (FreeBSD resets the connection it cannot queue) makes it readable.
-// The last one is given the time a reset needs; the earlier ones had it while the later
-// ones connected.
+// one did not complete while the spec watched. Each of the first want clients that
+// completed is also waited for at the listener: the next client starts only once the
+// kernel queued it, as the claim's clients arrive one after the other (gVisor checks the
+// queue's bound against the connections already queued, and queues a completed handshake
+// when its own goroutine gets to it: sock.Arrivals). A client that completed is then
+// looked at once more: a reset (FreeBSD resets the connection it cannot queue) makes it
+// readable. The last one is given the time a reset needs; the earlier ones had it while
+// the later ones connected.
 func fillQueue(f sock.Family, l *sock.Socket, want int) ([]catalog.Client, []*sock.Socket) {
 	GinkgoHelper()
+	arrivals := l.Arrivals()
 	var clients []catalog.Client
 	var socks []*sock.Socket
 	for len(clients) <= want {
@@ -31,6 +35,10 @@ func fillQueue(f sock.Family, l *sock.Socket, want int) ([]catalog.Client, []*so
 		clients, socks = append(clients, catalog.Client{Done: done, ConnectErr: err}), append(socks, c)
 		if !done || err != nil {
 			break
+		}
+		if len(clients) <= want {
+			Expect(arrivals.Await(suite.MustHappenWithin())).To(BeTrue(),
+				"client %d of the %d the queue holds completed its connect, but the listener never showed its connection queued", len(clients), want)
 		}
 	}
 	for i, c := range socks {
@@ -93,8 +101,11 @@ var _ = Describe("listen() queues finished handshakes in a bounded queue", suite
 			want := exp.Completed(b, limit)
 			l := sock.Listener(f, b)
 			clients, _ := fillQueue(f, l, want)
-			Expect(exp.Judge(b, limit, clients)).To(Succeed(), "%s: %s", runtime.GOOS, catalog.Summary(clients))
-			suite.Evidence("%s backlog %d (%s rule: %s, somaxconn %d): %s; watched %v", f.Name, b, runtime.GOOS, exp.Rule, limit, catalog.Summary(clients), suite.MustNotHappenFor())
+			Expect(exp.Judge(b, limit, clients)).To(Succeed(), "%s: %s", suite.Platform(), catalog.Summary(clients))
+			suite.Evidence("%s backlog %d (%s rule: %s, somaxconn %d): %s; watched %v", f.Name, b, suite.Platform(), exp.Rule, limit, catalog.Summary(clients), suite.MustNotHappenFor())
+			suite.Observed("somaxconn", limit)
+			suite.Observed(fmt.Sprintf("%s backlog %d: completed before accept()", f.Name, b), catalog.Queued(clients))
+			suite.Observed(fmt.Sprintf("%s backlog %d: the client beyond the queue", f.Name, b), clients[len(clients)-1])
 		},
 		backlogEntries(),
 	)
@@ -113,7 +124,7 @@ var _ = Describe("listen() queues finished handshakes in a bounded queue", suite
 			want := exp.Completed(b, limit)
 			l := sock.Listener(f, b)
 			clients, socks := fillQueue(f, l, want)
-			Expect(exp.Judge(b, limit, clients)).To(Succeed(), "%s: %s", runtime.GOOS, catalog.Summary(clients))
+			Expect(exp.Judge(b, limit, clients)).To(Succeed(), "%s: %s", suite.Platform(), catalog.Summary(clients))
 			start := time.Now()
 			l.AcceptWithin(suite.MustHappenWithin())
 			next, which := socks[want], fmt.Sprintf("the waiting client %d", want+1)

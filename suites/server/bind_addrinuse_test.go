@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/netip"
-	"runtime"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -77,13 +76,16 @@ var _ = Describe("bind() fails when another socket uses the port", suite.Checks(
 			err := b.Bind(addr)
 			expectOutcome(err, want.Bind, "second bind to %s, both with SO_REUSEADDR", addr)
 			if err != nil {
-				suite.Evidence("%s: second bind → %s", runtime.GOOS, errno.Describe(err))
+				suite.Evidence("%s: second bind → %s", suite.Platform(), errno.Describe(err))
+				suite.Observed("both with SO_REUSEADDR on one address: second bind", catalog.OutcomeOf(err))
 				return
 			}
 			Expect(a.Listen(1)).To(SucceedSyscall(), "the first listen on %s", addr)
 			err = b.Listen(1)
 			expectOutcome(err, want.SecondListen, "the second listen on %s", addr)
-			suite.Evidence("%s: second bind → ok; first listen → ok; second listen → %s", runtime.GOOS, errno.Describe(err))
+			suite.Evidence("%s: second bind → ok; first listen → ok; second listen → %s", suite.Platform(), errno.Describe(err))
+			suite.Observed("both with SO_REUSEADDR on one address: second bind", "ok")
+			suite.Observed("both with SO_REUSEADDR on one address: second listen", catalog.OutcomeOf(err))
 		})
 
 		It("a socket with SO_REUSEADDR on 127.0.0.1:P while 0.0.0.0:P listens", func() {
@@ -98,7 +100,8 @@ var _ = Describe("bind() fails when another socket uses the port", suite.Checks(
 			s.SetInt(unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
 			err := s.Bind(specific)
 			expectOutcome(err, want, "bind %s with SO_REUSEADDR while %s listens", specific, wild.Local())
-			suite.Evidence("%s: bind %s with SO_REUSEADDR under a 0.0.0.0 listener → %s", runtime.GOOS, specific, errno.Describe(err))
+			suite.Evidence("%s: bind %s with SO_REUSEADDR under a 0.0.0.0 listener → %s", suite.Platform(), specific, errno.Describe(err))
+			suite.Observed("SO_REUSEADDR bind of 127.0.0.1:P while 0.0.0.0:P listens", catalog.OutcomeOf(err))
 		})
 	})
 })
@@ -106,6 +109,6 @@ var _ = Describe("bind() fails when another socket uses the port", suite.Checks(
 // expectOutcome checks err against the catalog's outcome for this OS: ok, or an errno.
 func expectOutcome(err error, want catalog.Outcome, what string, args ...any) {
 	GinkgoHelper()
-	desc := append([]any{what + " (fixtures/claims.yaml for " + runtime.GOOS + ": " + string(want) + ")"}, args...)
+	desc := append([]any{what + " (fixtures/claims.yaml for " + suite.Platform() + ": " + string(want) + ")"}, args...)
 	Expect(want.Judge(err)).To(Succeed(), desc...)
 }

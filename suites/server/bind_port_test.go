@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/netip"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -24,6 +25,7 @@ var _ = Describe("bind() decides the socket's port", suite.Checks("bind.assigns-
 			Expect(int(got.Port())).To(And(BeNumerically(">=", lo), BeNumerically("<=", hi)),
 				"port chosen for %s, against the range %d-%d of %s", s, lo, hi, source)
 			suite.Evidence("%s: bind port 0 → %d (range %d-%d, %s)", CurrentSpecReport().LeafNodeText, got.Port(), lo, hi, source)
+			suite.Observed("ephemeral port range", fmt.Sprintf("%d-%d", lo, hi))
 		},
 		Entry("TCP/IPv4", sock.IPv4, unix.SOCK_STREAM),
 		Entry("TCP/IPv6", sock.IPv6, unix.SOCK_STREAM),

@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"runtime"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -23,19 +22,21 @@ var _ = Describe("after listen() the socket waits for clients", suite.Checks("li
 			s.BindLoopback()
 			s.SetNonblock(true) // an accept() on it never blocks: nobody is queued
 			before, errBefore := unix.GetsockoptInt(s.Num, unix.SOL_SOCKET, unix.SO_ACCEPTCONN)
-			Expect(want.BeforeListen.Judge(before, errBefore)).To(Succeed(), "getsockopt(SO_ACCEPTCONN) on a bound socket (fixtures/claims.yaml for %s)", runtime.GOOS)
+			Expect(want.BeforeListen.Judge(before, errBefore)).To(Succeed(), "getsockopt(SO_ACCEPTCONN) on a bound socket (fixtures/claims.yaml for %s)", suite.Platform())
 			Expect(s.Listening()).To(BeFalse(), "a bound socket before listen()")
 			_, err := s.Accept()
 			Expect(err).To(FailWithErrno(unix.EINVAL), "accept on a bound socket before listen()")
 
 			Expect(s.Listen(4)).To(SucceedSyscall())
 			after, errAfter := unix.GetsockoptInt(s.Num, unix.SOL_SOCKET, unix.SO_ACCEPTCONN)
-			Expect(want.AfterListen.Judge(after, errAfter)).To(Succeed(), "getsockopt(SO_ACCEPTCONN) after listen() (fixtures/claims.yaml for %s)", runtime.GOOS)
+			Expect(want.AfterListen.Judge(after, errAfter)).To(Succeed(), "getsockopt(SO_ACCEPTCONN) after listen() (fixtures/claims.yaml for %s)", suite.Platform())
 			Expect(s.Listening()).To(BeTrue(), "the socket after listen()")
 			_, err = s.Accept()
 			Expect(err).To(FailWithErrno(unix.EAGAIN), "accept on the listener with nobody queued")
 			suite.Evidence("%s: before listen: SO_ACCEPTCONN %s, accept → EINVAL; after listen: SO_ACCEPTCONN %s, accept → EAGAIN (%s)",
-				f.Name, sockopt(before, errBefore), sockopt(after, errAfter), runtime.GOOS)
+				f.Name, sockopt(before, errBefore), sockopt(after, errAfter), suite.Platform())
+			suite.Observed(f.Name+": SO_ACCEPTCONN before listen", sockopt(before, errBefore))
+			suite.Observed(f.Name+": SO_ACCEPTCONN after listen", sockopt(after, errAfter))
 		},
 		suite.Families(),
 	)

@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"net/netip"
-	"runtime"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -36,13 +35,14 @@ var _ = Describe("socket() sets options but knows no peer", suite.Checks("socket
 	DescribeTable("the options socket() was given can be read back: SO_DOMAIN, where the OS has it (fixtures/claims.yaml)",
 		func(f sock.Family) {
 			if !suite.Expected[catalog.NoPeer]().SoDomain {
-				skip.Because(skip.OtherOS, "SO_DOMAIN does not exist on %s (fixtures/claims.yaml)", runtime.GOOS)
+				skip.Because(skip.OtherOS, "SO_DOMAIN does not exist on %s (fixtures/claims.yaml)", suite.Platform())
 			}
 			d, err := sock.TCP(f).Domain()
-			Expect(errors.Is(err, errors.ErrUnsupported)).To(BeFalse(), "the catalog says %s has SO_DOMAIN, but helpers/sock does not ask for it there: %v", runtime.GOOS, err)
+			Expect(errors.Is(err, errors.ErrUnsupported)).To(BeFalse(), "the catalog says %s has SO_DOMAIN, but helpers/sock does not ask for it there: %v", suite.Platform(), err)
 			Expect(err).To(SucceedSyscall())
 			Expect(d).To(Equal(f.Domain))
 			suite.Evidence("%s: SO_DOMAIN %d", f.Name, d)
+			suite.Observed(f.Name+": SO_DOMAIN", d)
 		},
 		suite.Families(),
 	)
@@ -51,8 +51,9 @@ var _ = Describe("socket() sets options but knows no peer", suite.Checks("socket
 		func(f sock.Family) {
 			want := suite.Expected[catalog.NoPeer]().WriteUnconnectedTCP
 			_, err := sock.TCP(f).Write([]byte("x"))
-			Expect(want.Judge(err)).To(Succeed(), "write on a fresh TCP/%s socket (fixtures/claims.yaml for %s: %s)", f.Name, runtime.GOOS, want)
+			Expect(want.Judge(err)).To(Succeed(), "write on a fresh TCP/%s socket (fixtures/claims.yaml for %s: %s)", f.Name, suite.Platform(), want)
 			suite.Evidence("%s: write on a fresh TCP socket → %s", f.Name, errno.Describe(err))
+			suite.Observed(f.Name+": write on a fresh TCP socket", catalog.OutcomeOf(err))
 		},
 		suite.Families(),
 	)

@@ -10,15 +10,19 @@ import (
 )
 
 // connectClients connects n clients to the listener l, one after the other, each completed
-// before the next starts (so their arrival order is known); none is accepted. It relies on
-// the kernel completing handshakes before accept() (listen.passive): use it where the claim
+// and queued at the listener before the next starts (so their arrival order is known);
+// none is accepted. A client's connect() completing is not enough: gVisor may queue the
+// server's side of a handshake after a later client's (sock.Arrivals). It relies on the
+// kernel completing handshakes before accept() (listen.passive): use it where the claim
 // is about queued connections.
 func connectClients(f sock.Family, l *sock.Socket, n int) []*sock.Socket {
 	GinkgoHelper()
+	arrivals := l.Arrivals()
 	var clients []*sock.Socket
 	for i := range n {
 		c := sock.Dial(f, l.Local())
 		Expect(c).To(CompleteWithin(suite.MustHappenWithin()), "client %d of %d to %s", i+1, n, l)
+		Expect(arrivals.Await(suite.MustHappenWithin())).To(BeTrue(), "client %d of %d: its connection queued at %s", i+1, n, l)
 		clients = append(clients, c)
 	}
 	return clients

@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"runtime"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -68,10 +67,11 @@ var _ = Describe("a server prepares with socket(), bind(), listen(), accept()", 
 			if !done {
 				err = nil
 			}
-			Expect(want.Judge(done, err)).To(Succeed(), "connect to %s, bound but not listening (fixtures/claims.yaml for %s: %s)", addr, runtime.GOOS, want)
+			Expect(want.Judge(done, err)).To(Succeed(), "connect to %s, bound but not listening (fixtures/claims.yaml for %s: %s)", addr, suite.Platform(), want)
 			Expect(s.Listen(1)).To(SucceedSyscall())
 			Expect(sock.TCP(f).ConnectWithin(addr, within)).To(SucceedSyscall(), "connect to %s after listen()", addr)
 			suite.Evidence("%s: connect to %s before listen → %s (watched %v); after listen → connected", f.Name, addr, outcome(done, err), watch)
+			suite.Observed(f.Name+": connect to a bound socket that is not listening", catalog.ConnectOutcomeOf(done, err))
 		},
 		suite.Families(),
 	)

@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 
@@ -153,7 +152,11 @@ func (c *config) writeTable(body string) {
 }
 
 func (c *config) title() string {
-	return fmt.Sprintf("# sockspec: the tutorial's claims on %s (profile %s)\n\n", runtime.GOOS, c.p.Name)
+	return c.titleOn(expectedPlatform())
+}
+
+func (c *config) titleOn(platform string) string {
+	return fmt.Sprintf("# sockspec: the tutorial's claims on %s (profile %s)\n\n", platform, c.p.Name)
 }
 
 // merge reads each suite's report (or, for a suite that wrote none, the first error of its
@@ -193,11 +196,13 @@ func (c *config) merge(interrupted string) error {
 	if err := report.MergeJUnit(xmls, junitOut); err != nil {
 		return err
 	}
-	table := report.BuildRun(c.cat, run, runtime.GOOS)
+	platform, problems := platformOf(reports)
+	table := report.BuildRun(c.cat, run, platform)
+	table.Problems = append(problems, table.Problems...)
 	if c.p.FailOnUnchecked {
 		table.RequireChecked()
 	}
-	md := c.title() + table.Markdown()
+	md := c.titleOn(platform) + table.Markdown()
 	if err := report.Write(claimsOut, []byte(md)); err != nil {
 		return err
 	}

@@ -23,6 +23,10 @@ import (
 // interrupted. Until the table is written, the claims file says the run has not finished,
 // so the reports of a killed run do not pass for a finished one.
 func (c *config) run(ginkgoFlags []string) error {
+	argv, err := underRuntime(append(append([]string{"go", "tool", "ginkgo", "-r", "-p", "--keep-going"}, ginkgoFlags...), "./suites"))
+	if err != nil {
+		return err
+	}
 	if err := c.prepare(ginkgoFlags); err != nil {
 		return err
 	}
@@ -40,13 +44,12 @@ func (c *config) run(ginkgoFlags []string) error {
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(signals)
 
-	args := append(append([]string{"tool", "ginkgo", "-r", "-p", "--keep-going"}, ginkgoFlags...), "./suites")
-	cmd := exec.Command("go", args...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = c.root
 	cmd.Stdout, cmd.Stderr = io.MultiWriter(os.Stdout, log), io.MultiWriter(os.Stderr, log)
 	interrupted := ""
 	if err := cmd.Start(); err != nil {
-		fmt.Fprintf(log, "ginkgo run failed\nstarting go %v: %v\n", args, err)
+		fmt.Fprintf(log, "ginkgo run failed\nstarting %v: %v\n", argv, err)
 	} else {
 		done := make(chan struct{})
 		go func() { cmd.Wait(); close(done) }()
