@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -76,8 +77,18 @@ func module(t *testing.T) (root, bin string) {
 func makeIn(dir string, args ...string) *exec.Cmd {
 	cmd := exec.Command("make", append([]string{"--no-print-directory"}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-trimpath")
+	cmd.Env = append(environ(), "GOFLAGS=-trimpath")
 	return cmd
+}
+
+// environ is this process's environment without what a make that runs these tests passes
+// down (MAKEFLAGS carries its command line's variables, such as PROFILE=ci, into every make
+// started below it).
+func environ() []string {
+	return slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		name, _, _ := strings.Cut(kv, "=")
+		return slices.Contains([]string{"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}, name)
+	})
 }
 
 func TestMain(m *testing.M) {
@@ -102,7 +113,7 @@ func inShell(t *testing.T, setup, tmp string, env []string, argv ...string) *exe
 	root, _ := module(t)
 	cmd := exec.Command("sh", append([]string{"-c", setup + "\nexec \"$@\"", "sh"}, argv...)...)
 	cmd.Dir = root
-	cmd.Env = append(append(os.Environ(), "SOCKSPEC_PROFILE=default", "TMPDIR="+tmp, "GOFLAGS=-trimpath"), env...)
+	cmd.Env = append(append(environ(), "SOCKSPEC_PROFILE=default", "TMPDIR="+tmp, "GOFLAGS=-trimpath"), env...)
 	return cmd
 }
 
