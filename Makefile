@@ -73,7 +73,7 @@ DIST_DATA := ginkgo.yaml fixtures/claims.yaml fixtures/assignments fixtures/subm
 DIST_FLAGS := -trimpath -ldflags=-s\ -w
 dist: $(foreach p,$(DIST_PLATFORMS),out/dist/sockspec-$(subst /,-,$(p)).tar.gz)
 
-out/dist/sockspec-%.tar.gz: $(LIB_SOURCES) $(CLAIMS_SOURCES) $(wildcard suites/*/*.go helpers/grade/cmd/grade/*.go) \
+out/dist/sockspec-%.tar.gz: $(LIB_SOURCES) $(CLAIMS_SOURCES) suites $(SUITES:%=suites/%) $(wildcard suites/*/*.go helpers/grade/cmd/grade/*.go) \
 		$$(shell find $(DIST_DATA)) helpers/report/cmd/claims/run.sh
 	@dir=out/dist/sockspec-$*; export GOOS=$(word 1,$(subst -, ,$*)) GOARCH=$(word 2,$(subst -, ,$*)); \
 	echo "$@: GOOS=$$GOOS GOARCH=$$GOARCH"; \

@@ -188,7 +188,7 @@ func TestSuiteThatDoesNotCompile(t *testing.T) {
 	leftover := filepath.Join(root, "suites", "server", "server.test")
 	os.WriteFile(leftover, []byte("left by a killed run"), 0o755)
 
-	out, err := inShell(t, "umask 027", tmp, nil, "make", "--no-print-directory", "conformance", "GINKGO_FLAGS=--label-filter=claim:fd.no-lseek").CombinedOutput()
+	out, err := inShell(t, "umask 027", tmp, nil, "make", "--no-print-directory", "conformance", "PROFILE=default", "GINKGO_FLAGS=--label-filter=claim:fd.no-lseek").CombinedOutput()
 	if err == nil {
 		t.Errorf("the run passed:\n%s", out)
 	}
