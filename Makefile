@@ -6,7 +6,6 @@ PROFILE ?= $(or $(SOCKSPEC_PROFILE),default)
 export SOCKSPEC_PROFILE := $(PROFILE)
 
 GINKGO_FLAGS ?=
-CLAIMS := go run ./helpers/report/cmd/claims
 
 # RUNTIME=gvisor runs the suites under gVisor, a second kernel (`runsc --platform=ptrace
 # --network=none do`, as root); REPORTS=DIR writes the reports to DIR instead of the
@@ -16,17 +15,82 @@ REPORTS ?=
 conformance: export SOCKSPEC_RUNTIME = $(RUNTIME)
 conformance: export SOCKSPEC_REPORTS = $(REPORTS)
 
-.PHONY: conformance test unit vet cross fmt grade compare actionlint
+# No built-in rules: make would look for ways to remake each of the sources below (RCS, SCCS...).
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
+
+# The suites, the claims command and the ginkgo CLI are built into out/bin only when their
+# sources change, so a run with nothing changed starts the precompiled binaries and never
+# calls the Go compiler. The sources: go.mod, go.sum, the go command (a new toolchain), the
+# non-test .go files of the packages under helpers/ and fixtures/ (commands aside: no
+# package imports them), a binary's own files, and the directories holding them (a file
+# added, removed or renamed changes its directory).
+BIN := out/bin
+SUITES := $(sort $(patsubst suites/%/,%,$(dir $(wildcard suites/*/*_test.go))))
+MODULE_FILES := go.mod go.sum $(shell command -v go)
+LIB_DIRS := $(shell find helpers fixtures -path fixtures/submissions -prune -o -path '*/cmd' -prune -o -type d -print)
+LIB_SOURCES := $(MODULE_FILES) $(LIB_DIRS) $(filter-out %_test.go,$(wildcard $(LIB_DIRS:%=%/*.go)))
+# Static binaries (no cgo), as in make dist.
+GO_BUILD := CGO_ENABLED=0 go
+
+.PHONY: conformance build test unit vet cross fmt grade dist check-tmpdir compare actionlint
 
 # Checks ginkgo.yaml, the catalog, the label filter and this machine first (a malformed file
 # stops here with its line; loopback down, too few descriptors or a missing TMPDIR with one
-# environment error), then runs each suite in parallel processes (`go tool ginkgo -p`); the
+# environment error), then runs each suite's binary in parallel processes (ginkgo -p); the
 # reports go to out/ even when claims fail. The exit status is non-zero when a claim failed,
-# a suite did not run, the run was interrupted or it checked nothing.
-conformance:
+# a suite did not run (a suite that does not compile is named with its errors), the run was
+# interrupted or it checked nothing.
+conformance: check-tmpdir build
+	@$(BIN)/claims run $(GINKGO_FLAGS)
+
+# The binaries of make conformance, in out/bin: each suite's test binary, the claims
+# command that runs them and the ginkgo CLI of go.mod's version.
+build: $(SUITES:%=$(BIN)/%.test) $(BIN)/claims $(BIN)/ginkgo
+
+check-tmpdir:
 	@if [ -n "$$TMPDIR" ] && ! [ -d "$$TMPDIR" -a -w "$$TMPDIR" ]; then \
 		echo "sockspec: TMPDIR=$$TMPDIR is not a writable directory (go and the specs make files there): create it, or unset TMPDIR" >&2; exit 1; fi
-	@$(CLAIMS) run $(GINKGO_FLAGS)
+
+# A suite that does not compile leaves no binary but its compiler errors, which the run
+# reports as that suite's reason for not running; the other suites still run. The binary
+# is written under a temporary name and renamed, so an interrupted build never leaves a
+# truncated one that looks up to date.
+.SECONDEXPANSION:
+$(BIN)/%.test: $(LIB_SOURCES) suites/% $$(wildcard suites/$$*/*.go)
+	@mkdir -p $(BIN); echo "go test -c -o $@ ./suites/$*"
+	@if $(GO_BUILD) test -c -o $@.tmp ./suites/$* 2>$(BIN)/$*.compile-errors; then \
+		mv $@.tmp $@ && rm -f $(BIN)/$*.compile-errors; \
+	else rm -f $@ $@.tmp; fi
+
+CLAIMS_SOURCES := helpers/report/cmd/claims $(filter-out %_test.go,$(wildcard helpers/report/cmd/claims/*.go))
+$(BIN)/claims: $(LIB_SOURCES) $(CLAIMS_SOURCES)
+	$(GO_BUILD) build -o $@.tmp ./helpers/report/cmd/claims && mv $@.tmp $@
+
+$(BIN)/ginkgo: $(MODULE_FILES)
+	$(GO_BUILD) build -o $@.tmp github.com/onsi/ginkgo/v2/ginkgo && mv $@.tmp $@
+
+# One bundle per OS and architecture, out/dist/sockspec-<os>-<arch>.tar.gz, that runs the
+# suites without Go or the source tree: unpack it anywhere and run `sockspec-<os>-<arch>/run`.
+# It holds bin/ (every suite's test binary, the claims command, the ginkgo CLI and the
+# grader, static and without build paths), the data files beside bin/ (ginkgo.yaml,
+# fixtures/claims.yaml, the rubrics and the sample submissions; how binaries find them:
+# helpers/repo) and run (helpers/report/cmd/claims/run.sh).
+DIST_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
+DIST_DATA := ginkgo.yaml fixtures/claims.yaml fixtures/assignments fixtures/submissions
+DIST_FLAGS := -trimpath -ldflags=-s\ -w
+dist: $(foreach p,$(DIST_PLATFORMS),out/dist/sockspec-$(subst /,-,$(p)).tar.gz)
+
+out/dist/sockspec-%.tar.gz: $(LIB_SOURCES) $(CLAIMS_SOURCES) suites $(SUITES:%=suites/%) $(wildcard suites/*/*.go helpers/grade/cmd/grade/*.go) \
+		$$(shell find $(DIST_DATA)) helpers/report/cmd/claims/run.sh
+	@dir=out/dist/sockspec-$*; export GOOS=$(word 1,$(subst -, ,$*)) GOARCH=$(word 2,$(subst -, ,$*)); \
+	echo "$@: GOOS=$$GOOS GOARCH=$$GOARCH"; \
+	rm -rf $$dir $@ && mkdir -p $$dir/bin $$dir/fixtures || exit 1; \
+	for s in $(SUITES); do $(GO_BUILD) test -c $(DIST_FLAGS) -o $$dir/bin/$$s.test ./suites/$$s || exit 1; done; \
+	$(GO_BUILD) build $(DIST_FLAGS) -o $$dir/bin/ ./helpers/report/cmd/claims ./helpers/grade/cmd/grade github.com/onsi/ginkgo/v2/ginkgo && \
+	for f in $(DIST_DATA); do cp -R $$f $$dir/$$f || exit 1; done && \
+	cp helpers/report/cmd/claims/run.sh $$dir/run && chmod 755 $$dir/run && \
+	tar -C out/dist -czf $@.tmp sockspec-$* && mv $@.tmp $@ && rm -rf $$dir
 
 # Every check, in this order, each one run whatever the ones before it said: a unit test
 # that fails does not keep conformance from writing its reports to out/. The exit status is
@@ -60,8 +124,11 @@ grade:
 		$(if $(filter undefined,$(origin BUILD)),,--build "$$GRADE_BUILD")
 
 # The helpers' and fixtures' own tests (catalog, profiles, matchers, descriptor table,
-# errno, test hosts, the sample WebSocket server), and the grader's: every sample submission
-# under fixtures/submissions is built and graded against its manifest.
+# errno, test hosts, the sample WebSocket server), the grader's (every sample submission
+# under fixtures/submissions is built and graded against its manifest) and the claims
+# command's (in a copy of the module: make conformance with a suite that does not compile,
+# interrupted runs, and this machine's bundle of make dist run without Go, whose claims
+# table must match make conformance's).
 unit:
 	go test ./helpers/... ./fixtures/...
 

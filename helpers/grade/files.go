@@ -11,8 +11,8 @@ import (
 )
 
 // DataRoot is where the grader finds its data (fixtures/claims.yaml, the rubrics, the
-// bundled submissions): the module root, as for the suites. This is the one place that
-// decides it, so a lookup from SOCKSPEC_ROOT or next to the binary goes here.
+// bundled submissions): the same directory as the suites', by the one rule of repo.Root
+// (SOCKSPEC_ROOT, else the bundle the binary is in, else the checkout's go.mod).
 func DataRoot() (string, error) { return repo.Root() }
 
 // DataPath is rel under DataRoot.

@@ -40,7 +40,7 @@ type Profile struct {
 	Reports           Reports  `yaml:"reports"`
 }
 
-// Reports names the report files. Dir is relative to the module root, or absolute.
+// Reports names the report files. Dir is relative to the data root (repo.Root), or absolute.
 type Reports struct {
 	Dir    string `yaml:"dir"`
 	JSON   string `yaml:"json"`
@@ -161,7 +161,7 @@ func (p Profile) Apply(s *types.SuiteConfig, r *types.ReporterConfig, root, suit
 	}
 }
 
-// Dir is the reports directory: reports.dir under the module root, or reports.dir itself
+// Dir is the reports directory: reports.dir under the data root, or reports.dir itself
 // when it is an absolute path.
 func (p Profile) Dir(root string) string {
 	if filepath.IsAbs(p.Reports.Dir) {

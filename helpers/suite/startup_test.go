@@ -134,3 +134,14 @@ func TestProfileErrorFirstUnderParallel(t *testing.T) {
 		t.Errorf("under ginkgo -p with SOCKSPEC_PROFILE=nope, the first failure printed should be %q; ginkgo printed:\n%s", want, out)
 	}
 }
+
+// A suite binary started to be a fixture program it does not link says so and exits,
+// instead of running its specs in the program's place (and its fixtures again, and so on).
+func TestUnknownFixtureProgram(t *testing.T) {
+	out, ok := runSuite(t, "descriptors", filepath.Join(moduleRoot(t), "suites", "descriptors"), "", []string{"SOCKSPEC_FIXTURE=nope"},
+		"-ginkgo.json-report="+filepath.Join(t.TempDir(), "r.json"))
+	want := `sockspec: SOCKSPEC_FIXTURE=nope: this binary has no fixture program "nope"`
+	if ok || count(out, want) != 1 || strings.Contains(out, "Running Suite") {
+		t.Errorf("with SOCKSPEC_FIXTURE=nope the suite binary should exit saying once %q, before Ginkgo; it printed:\n%s", want, out)
+	}
+}

@@ -16,10 +16,10 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 	. "github.com/onsi/gomega"
-	"golang.org/x/sys/unix"
 
 	"sockspec/helpers/catalog"
 	"sockspec/helpers/fdtable"
+	"sockspec/helpers/fixture"
 	"sockspec/helpers/platform"
 	"sockspec/helpers/preflight"
 	"sockspec/helpers/profile"
@@ -44,6 +44,10 @@ var (
 // in its ReportBeforeSuite node, so a broken environment never reads as broken claims.
 func Run(t *testing.T, description string) {
 	t.Helper()
+	if err := fixture.Unclaimed(); err != nil { // started as a fixture program this binary lacks: never run the specs instead
+		fmt.Fprintln(os.Stderr, "sockspec:", err)
+		os.Exit(2)
+	}
 	GinkgoHelper() // the nodes made here point at the suite's own file
 	name := packageName()
 	RegisterFailHandler(Fail)
@@ -63,13 +67,7 @@ func Run(t *testing.T, description string) {
 
 	// Descriptors this process inherited without close-on-exec (from a shell or the ginkgo
 	// CLI) would pass on to the fixture programs, which must start with only 0, 1 and 2.
-	if inherited, err := fdtable.Self(); err == nil {
-		for _, e := range inherited {
-			if e.FD > 2 {
-				unix.CloseOnExec(e.FD)
-			}
-		}
-	}
+	fixture.CloseOnExecInherited()
 
 	ReportBeforeSuite(func(Report) {
 		report.RecordPlatform(platform.Name())

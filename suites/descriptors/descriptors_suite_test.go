@@ -5,11 +5,7 @@ package descriptors
 import (
 	"testing"
 
-	"sockspec/helpers/fixture"
 	"sockspec/helpers/suite"
 )
 
 func TestDescriptors(t *testing.T) { suite.Run(t, "descriptors: sockets in the descriptor table") }
-
-// child is the fixture program that runs claims in a fresh process.
-var child = fixture.Use("child")

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sockspec/fixtures/lib/fdorder"
+	"sockspec/fixtures/programs/child"
 	"sockspec/helpers/fdtable"
 	"sockspec/helpers/sock"
 	"sockspec/helpers/suite"

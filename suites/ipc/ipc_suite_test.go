@@ -6,11 +6,7 @@ package ipc
 import (
 	"testing"
 
-	"sockspec/helpers/fixture"
 	"sockspec/helpers/suite"
 )
 
 func TestIPC(t *testing.T) { suite.Run(t, "ipc: pipes, FIFOs and socket endpoints") }
-
-// child is the fixture program that runs the second process.
-var child = fixture.Use("child")

@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
 
+	"sockspec/fixtures/programs/child"
 	. "sockspec/helpers/matchers"
 	"sockspec/helpers/sock"
 	"sockspec/helpers/suite"

@@ -5,9 +5,14 @@
 // was interrupted or checked nothing, specs and catalog do not match, or (profile
 // fail_on_unchecked) a claim was not checked for a reason other than this machine's.
 //
-//	go run ./helpers/report/cmd/claims run [ginkgo flags]  prepare, run every suite, merge (make conformance)
-//	go run ./helpers/report/cmd/claims prepare  check ginkgo.yaml, the catalog and this machine; remove the previous run's reports and leftovers
-//	go run ./helpers/report/cmd/claims merge    merge the reports in the profile's directory, write the claims table, print it
+//	claims run [ginkgo flags]  prepare, run every suite, merge (make conformance, a bundle's run)
+//	claims prepare             check ginkgo.yaml, the catalog and this machine; remove the previous run's reports and leftovers
+//	claims merge               merge the reports in the profile's directory, write the claims table, print it
+//
+// It runs the suites' precompiled test binaries (<suite>.test) with the ginkgo CLI
+// (ginkgo), both found in its own directory: out/bin in a checkout (make conformance builds
+// them there, only when their sources changed), bin/ in a bundle of make dist. The data
+// files come from repo.Root.
 package main
 
 import (
@@ -21,7 +26,6 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"sockspec/helpers/catalog"
-	"sockspec/helpers/fixture"
 	"sockspec/helpers/preflight"
 	"sockspec/helpers/profile"
 	"sockspec/helpers/repo"
@@ -55,7 +59,8 @@ var errFailed = errors.New("claims failed, a suite did not run, or the run does 
 
 // config is what every subcommand reads first.
 type config struct {
-	root   string
+	root   string // the data files' directory (repo.Root)
+	bin    string // this command's directory, holding the suite binaries and the ginkgo CLI
 	p      profile.Profile
 	cat    *catalog.Catalog
 	suites []string // the suites' package names, in order
@@ -66,6 +71,13 @@ func load() (*config, error) {
 	if err != nil {
 		return nil, err
 	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("finding the directory of the suite binaries: %w", err)
+	}
+	if self, err = filepath.EvalSymlinks(self); err != nil {
+		return nil, err
+	}
 	p, err := profile.Select(filepath.Join(root, "ginkgo.yaml"), os.Getenv(profile.EnvVar))
 	if err != nil {
 		return nil, err
@@ -74,11 +86,19 @@ func load() (*config, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &config{root: root, p: p, cat: cat}
+	c := &config{root: root, bin: filepath.Dir(self), p: p, cat: cat}
+	// In a checkout the suites are its packages under suites/, whether or not each has a
+	// binary; in a bundle, the binaries it holds.
 	dirs, _ := filepath.Glob(filepath.Join(root, "suites", "*"))
 	for _, dir := range dirs {
 		if tests, _ := filepath.Glob(filepath.Join(dir, "*_test.go")); len(tests) > 0 {
 			c.suites = append(c.suites, filepath.Base(dir))
+		}
+	}
+	if len(c.suites) == 0 {
+		binaries, _ := filepath.Glob(filepath.Join(c.bin, "*"+binarySuffix))
+		for _, b := range binaries {
+			c.suites = append(c.suites, strings.TrimSuffix(filepath.Base(b), binarySuffix))
 		}
 	}
 	return c, nil
@@ -109,6 +129,9 @@ func (c *config) prepare(ginkgoFlags []string) error {
 		}
 	}
 	c.removeLeftovers()
+	if len(c.suites) == 0 {
+		return fmt.Errorf("no suites: neither %s nor %s holds any", filepath.Join(c.root, "suites"), filepath.Join(c.bin, "*"+binarySuffix))
+	}
 	if err := preflight.Check(); err != nil {
 		const what = "this machine cannot run the suites (no claim was checked):"
 		problems := strings.Split(err.Error(), "\n")
@@ -118,21 +141,21 @@ func (c *config) prepare(ginkgoFlags []string) error {
 	return nil
 }
 
-// removeLeftovers removes what a killed run leaves: the ginkgo CLI's compiled suites and the
-// fixture programs' builds.
+// removeLeftovers removes what a killed `go tool ginkgo -r` leaves in a checkout: the
+// suites it compiled in their package directories. (A run of the precompiled binaries
+// leaves nothing: the fixture programs are the binaries themselves.)
 func (c *config) removeLeftovers() {
 	binaries, _ := filepath.Glob(filepath.Join(c.root, "suites", "*", "*.test"))
 	for _, b := range binaries {
 		os.Remove(b)
 	}
-	fixture.Sweep()
 }
 
 // labelFilter reads --label-filter from ginkgo flags, in any of the forms ginkgo accepts.
 func labelFilter(flags []string) string {
 	for i, f := range flags {
-		name, value, hasValue := strings.Cut(strings.TrimLeft(f, "-"), "=")
-		if name != "label-filter" || !strings.HasPrefix(f, "-") {
+		name, value, hasValue := flagName(f)
+		if name != "label-filter" {
 			continue
 		}
 		if hasValue {
@@ -143,6 +166,22 @@ func labelFilter(flags []string) string {
 		}
 	}
 	return ""
+}
+
+// verbosityGiven tells whether ginkgo flags choose how much ginkgo prints (-v, -vv, --succinct).
+func verbosityGiven(flags []string) bool {
+	return slices.ContainsFunc(flags, func(f string) bool {
+		name, _, _ := flagName(f)
+		return name == "v" || name == "vv" || name == "succinct"
+	})
+}
+
+// flagName splits "--name=value" or "-name"; name is "" for an argument that is no flag.
+func flagName(f string) (name, value string, hasValue bool) {
+	if !strings.HasPrefix(f, "-") {
+		return "", "", false
+	}
+	return strings.Cut(strings.TrimLeft(f, "-"), "=")
 }
 
 // writeTable writes the claims table file alone, for a run that has no table yet.
@@ -208,7 +247,13 @@ func (c *config) merge(interrupted string) error {
 	}
 	c.publish()
 	fmt.Print("\n" + md)
-	rel := func(f string) string { r, _ := filepath.Rel(c.root, f); return r }
+	wd, _ := os.Getwd()
+	rel := func(f string) string { // from where the user is: out/claims.md under make, the bundle's path elsewhere
+		if r, err := filepath.Rel(wd, f); err == nil && !strings.HasPrefix(r, "..") {
+			return r
+		}
+		return f
+	}
 	fmt.Printf("\nreports: %s\n", strings.Join([]string{rel(jsonOut), rel(junitOut), rel(claimsOut)}, ", "))
 	if table.Failed() {
 		return errFailed
