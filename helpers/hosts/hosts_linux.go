@@ -321,7 +321,9 @@ func current(flags uintptr) (nsFiles, error) {
 			ns.close()
 			// Without the file (some sandboxed kernels) a namespace of that kind can be
 			// neither kept nor entered again: the kernel lacks what the hosts need.
-			err = lacking(skip.MissingFeature, k.kind+" namespaces", &os.PathError{Op: "open", Path: path, Err: err}, unix.ENOENT)
+			// The message names the file without this thread's id, so that the same reason
+			// from many specs reads as one in the claims table.
+			err = lacking(skip.MissingFeature, k.kind+" namespaces", &os.PathError{Op: "open", Path: "/proc/self/task/<tid>/ns/" + k.file, Err: err}, unix.ENOENT)
 			return nsFiles{net: -1, ipc: -1}, err
 		}
 		*k.fd = fd

@@ -179,14 +179,14 @@ var _ = Describe("test hosts on a kernel that lacks what they need", func() {
 
 	It("skip every spec, naming the feature, when the kernel has no IPC namespace file (ENOENT)", func() {
 		for _, s := range runChild("no-ipc-ns-file") {
-			skipped(s, skip.MissingFeature, `^test hosts: .*IPC namespaces: open /proc/self/task/\d+/ns/ipc: no such file or directory \(ENOENT\)$`)
+			skipped(s, skip.MissingFeature, `^test hosts: .*IPC namespaces: open /proc/self/task/<tid>/ns/ipc: no such file or directory \(ENOENT\)$`)
 		}
 	})
 
 	It("fail, and do not skip, when opening that file fails for any other reason (EIO)", func() {
 		for _, s := range runChild("ipc-ns-file-eio") {
 			Expect(s.State).To(Equal("failed"), "spec %s", s.Name)
-			Expect(s.Message).To(MatchRegexp(`^making test hosts: .*open /proc/self/task/\d+/ns/ipc: input/output error \(EIO\)$`))
+			Expect(s.Message).To(MatchRegexp(`^making test hosts: .*open /proc/self/task/<tid>/ns/ipc: input/output error \(EIO\)$`))
 		}
 	})
 
