@@ -23,17 +23,18 @@ MAKEFLAGS += --no-builtin-rules
 # sources change, so a run with nothing changed starts the precompiled binaries and never
 # calls the Go compiler. The sources: go.mod, go.sum, the go command (a new toolchain), the
 # non-test .go files of the packages under helpers/ and fixtures/ (commands aside: no
-# package imports them), a binary's own files, and the directories holding them (a file
-# added, removed or renamed changes its directory).
+# package imports them; so is helpers/grade/platforms, which makes the platforms' files from
+# a bundle), a binary's own files, and the directories holding them (a file added, removed
+# or renamed changes its directory).
 BIN := out/bin
 SUITES := $(sort $(patsubst suites/%/,%,$(dir $(wildcard suites/*/*_test.go))))
 MODULE_FILES := go.mod go.sum $(shell command -v go)
-LIB_DIRS := $(shell find helpers fixtures -path fixtures/submissions -prune -o -path '*/cmd' -prune -o -type d -print)
+LIB_DIRS := $(shell find helpers fixtures -path fixtures/submissions -prune -o -path '*/cmd' -prune -o -path helpers/grade/platforms -prune -o -type d -print)
 LIB_SOURCES := $(MODULE_FILES) $(LIB_DIRS) $(filter-out %_test.go,$(wildcard $(LIB_DIRS:%=%/*.go)))
 # Static binaries (no cgo), as in make dist.
 GO_BUILD := CGO_ENABLED=0 go
 
-.PHONY: conformance build test unit vet cross fmt grade dist check-tmpdir compare actionlint
+.PHONY: conformance build test unit vet cross fmt grade dist check-tmpdir compare actionlint gradescope prairielearn classroom
 
 # Checks ginkgo.yaml, the catalog, the label filter and this machine first (a malformed file
 # stops here with its line; loopback down, too few descriptors or a missing TMPDIR with one
@@ -122,6 +123,20 @@ grade:
 		$(if $(SUBMISSION),--submission "$$GRADE_SUBMISSION") \
 		$(if $(RUBRIC),--rubric "$$GRADE_RUBRIC") \
 		$(if $(filter undefined,$(origin BUILD)),,--build "$$GRADE_BUILD")
+
+# What a course platform needs to grade ASSIGNMENT with the rubric's build and target
+# commands, points and visibility (RUBRIC=my.yaml for the instructor's own), from the
+# linux/amd64 bundle of make dist (its static grader and data; no Go on the platform):
+#   make gradescope   ASSIGNMENT=tcp-echo   → out/platforms/gradescope/tcp-echo.zip, the autograder to upload
+#   make prairielearn ASSIGNMENT=tcp-echo   → out/platforms/prairielearn/tcp-echo/ (questions/, serverFilesCourse/)
+#   make classroom    ASSIGNMENT=tcp-echo   → out/platforms/classroom/tcp-echo/.github/ for the starter repository
+# PLATFORMS_DIR=DIR writes them under DIR instead of out/platforms.
+PLATFORMS_DIR ?= out/platforms
+PLATFORM_BUNDLE := out/dist/sockspec-linux-amd64.tar.gz
+gradescope prairielearn classroom: export GRADE_RUBRIC = $(RUBRIC)
+gradescope prairielearn classroom: $(PLATFORM_BUNDLE)
+	@$(GO_BUILD) run ./helpers/grade/cmd/platforms $@ --assignment '$(ASSIGNMENT)' --bundle $(PLATFORM_BUNDLE) \
+		--out '$(PLATFORMS_DIR)' $(if $(RUBRIC),--rubric "$$GRADE_RUBRIC")
 
 # The helpers' and fixtures' own tests (catalog, profiles, matchers, descriptor table,
 # errno, test hosts, the sample WebSocket server), the grader's (every sample submission

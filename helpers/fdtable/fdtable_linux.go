@@ -1,6 +1,7 @@
 package fdtable
 
 import (
+	"errors"
 	"fmt"
 
 	"golang.org/x/sys/unix"
@@ -19,7 +20,23 @@ func target(dir string, fd int) string {
 
 // Of lists the descriptors of another process, from /proc/<pid>/fd. Socket details
 // (addresses, listening) are only known for the calling process's own descriptors.
+//
+// Root reads another user's descriptors as that user when it must (asOwner): inside a
+// container root usually lacks CAP_SYS_PTRACE, which the kernel otherwise asks for. A
+// descriptor the caller may not look at is an error, never left out: an empty table would
+// say the process holds nothing.
 func Of(pid int) ([]Entry, error) {
+	out, err := of(pid)
+	if errors.Is(err, unix.EACCES) && unix.Geteuid() == 0 {
+		err = asOwner(pid, func() error {
+			out, err = of(pid)
+			return err
+		})
+	}
+	return out, err
+}
+
+func of(pid int) ([]Entry, error) {
 	dir := fmt.Sprintf("/proc/%d/fd", pid)
 	names, _, err := list(dir)
 	if err != nil {
@@ -28,8 +45,12 @@ func Of(pid int) ([]Entry, error) {
 	var out []Entry
 	for _, n := range names {
 		var st unix.Stat_t
-		if err := unix.Stat(fmt.Sprintf("%s/%d", dir, n), &st); err != nil {
-			continue
+		path := fmt.Sprintf("%s/%d", dir, n)
+		if err := unix.Stat(path, &st); err != nil {
+			if err == unix.EACCES || err == unix.EPERM {
+				return nil, fmt.Errorf("stat %s: %w", path, unix.EACCES)
+			}
+			continue // closed meanwhile
 		}
 		out = append(out, entry(n, &st, target(dir, n)))
 	}

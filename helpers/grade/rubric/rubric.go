@@ -74,6 +74,7 @@ type Rubric struct {
 	Limits       Limits
 	Checks       []*Check // in the rubric's order
 	Warnings     []string // checks of the assignment the rubric leaves out: not run
+	Platforms    Platforms
 }
 
 // Check is one check as the rubric configures it.
@@ -122,7 +123,7 @@ func (r *Rubric) MaxScore() float64 {
 	return sum
 }
 
-var topFields = []string{"assignment", "title", "instructions", "build", "target", "visibility", "parallel", "limits", "checks"}
+var topFields = []string{"assignment", "title", "instructions", "build", "target", "visibility", "parallel", "limits", "platforms", "checks"}
 var checkFields = []string{"id", "points", "visibility", "claims", "params"}
 
 // Parse checks data as the rubric file named file for the assignment whose checks are
@@ -159,6 +160,8 @@ func Parse(file string, data []byte, assignment string, specs []CheckSpec, known
 			r.Parallel = p.positive(v, "parallel")
 		case "limits":
 			p.limits(v, &r.Limits)
+		case "platforms":
+			p.platforms(v, &r.Platforms)
 		case "checks":
 			checks = v
 		default:
