@@ -33,22 +33,24 @@ func (k *Kit) PrairieLearn(make string) ([]file, error) {
 	if err != nil {
 		return nil, err
 	}
-	info := map[string]any{
-		"uuid":          uuid("sockspec question " + k.Assignment.Name),
-		"title":         v.Title,
-		"topic":         "Sockets",
-		"tags":          []string{"sockspec", k.Assignment.Name},
-		"type":          "v3",
-		"singleVariant": true,
-		"gradingMethod": "External",
-		"externalGradingOptions": map[string]any{
-			"enabled":           true,
-			"image":             pl.Image,
-			"entrypoint":        "/grade/tests/run.sh",
-			"serverFilesCourse": []string{"sockspec/"},
-			"timeout":           timeout,
-		},
+	type options struct {
+		Enabled           bool     `json:"enabled"`
+		Image             string   `json:"image"`
+		Entrypoint        string   `json:"entrypoint"`
+		ServerFilesCourse []string `json:"serverFilesCourse"`
+		Timeout           int      `json:"timeout"`
 	}
+	info := struct {
+		UUID                   string   `json:"uuid"`
+		Title                  string   `json:"title"`
+		Topic                  string   `json:"topic"`
+		Tags                   []string `json:"tags"`
+		Type                   string   `json:"type"`
+		SingleVariant          bool     `json:"singleVariant"`
+		GradingMethod          string   `json:"gradingMethod"`
+		ExternalGradingOptions options  `json:"externalGradingOptions"`
+	}{uuid("sockspec question " + k.Assignment.Name), v.Title, "Sockets", []string{"sockspec", k.Assignment.Name}, "v3", true, "External",
+		options{true, pl.Image, "/grade/tests/run.sh", []string{"sockspec/"}, timeout}}
 	infoJSON, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {
 		return nil, err
