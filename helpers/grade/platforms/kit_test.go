@@ -189,7 +189,7 @@ func TestPrairieLearnQuestion(t *testing.T) {
 	}
 	tcp, names := info("tcp-echo")
 	slices.Sort(names)
-	want := []string{"questions/tcp-echo/info.json", "questions/tcp-echo/question.html", "questions/tcp-echo/tests/rubric.yaml",
+	want := []string{"README.md", "questions/tcp-echo/info.json", "questions/tcp-echo/question.html", "questions/tcp-echo/tests/rubric.yaml",
 		"questions/tcp-echo/tests/run.sh", "serverFilesCourse/sockspec/bin/grade", "serverFilesCourse/sockspec/fixtures/claims.yaml"}
 	if !slices.Equal(names, want) {
 		t.Errorf("files %v, want %v", names, want)

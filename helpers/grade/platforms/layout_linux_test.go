@@ -13,8 +13,12 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 
 	"sockspec/helpers/grade/rubric"
+	"sockspec/helpers/grade/wait"
 	"sockspec/helpers/repo"
 )
 
@@ -94,20 +98,71 @@ func cleanupMountpoints() int {
 
 // inMountNamespace runs a bash script in a new mount namespace (private: Go's exec makes
 // every mount private there, and the script says so again), which ends with it, and with
-// it every mount the script made.
+// it every mount the script made. Nothing may be left running in that namespace afterwards
+// (the platform's grading started every process of it), nor mounted on this machine.
 func inMountNamespace(t *testing.T, script string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command("bash", append([]string{"-c", "set -eu\nmount --make-rprivate /\n" + script, "harness"}, args...)...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS}
-	cmd.Env = append(environ(), "DOCKER_CAPS="+dockerCaps, "CLEAN_PATH="+cleanPath)
-	out, err := cmd.CombinedOutput()
-	if m := mounted(); len(m) > 0 {
-		t.Errorf("after the run, this machine still has mounts at %v", m)
+	out, left, err := runInMountNamespace(t, script, args...)
+	if len(left) > 0 {
+		t.Errorf("processes left running after the platform's run: %v", left)
 	}
 	if err != nil {
 		t.Fatalf("the platform's run failed: %v\n%s", err, out)
 	}
-	return string(out)
+	return out
+}
+
+// runInMountNamespace runs the script and returns its output, and the processes still in
+// its namespace once it ended (given 2 s to be gone).
+func runInMountNamespace(t *testing.T, script string, args ...string) (string, []string, error) {
+	t.Helper()
+	nsFile := filepath.Join(t.TempDir(), "mntns")
+	cmd := exec.Command("bash", append([]string{"-c", "set -eu\nreadlink /proc/$$/ns/mnt >\"$MNTNS_FILE\"\nmount --make-rprivate /\n" + script, "harness"}, args...)...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS}
+	cmd.Env = append(environ(), "DOCKER_CAPS="+dockerCaps, "CLEAN_PATH="+cleanPath, "MNTNS_FILE="+nsFile)
+	out, err := cmd.CombinedOutput()
+	if m := mounted(); len(m) > 0 {
+		t.Errorf("after the run, this machine still has mounts at %v", m)
+	}
+	var left []string
+	if ns, _ := os.ReadFile(nsFile); len(ns) > 0 {
+		wait.Until(2*time.Second, func() bool { left = inNamespace(strings.TrimSpace(string(ns))); return len(left) == 0 })
+	}
+	return string(out), left, err
+}
+
+// inNamespace lists the processes in the mount namespace ns ("mnt:[4026532…]"), as
+// "PID (comm)".
+func inNamespace(ns string) []string {
+	var out []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		if link, err := os.Readlink("/proc/" + e.Name() + "/ns/mnt"); err == nil && link == ns {
+			comm, _ := os.ReadFile("/proc/" + e.Name() + "/comm")
+			out = append(out, e.Name()+" ("+strings.TrimSpace(string(comm))+")")
+		}
+	}
+	return out
+}
+
+// The harness sees what a run leaves behind: a process that outlives the script is found in
+// its mount namespace. This test is its subreaper meanwhile (no other test runs), so it
+// kills and reaps it rather than leave a zombie to the machine's init.
+func TestHarnessSeesLeftovers(t *testing.T) {
+	needsRoot(t)
+	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
+	_, left, err := runInMountNamespace(t, "setsid sleep 60 </dev/null >/dev/null 2>&1 &\n")
+	for _, p := range left {
+		pid, _ := strconv.Atoi(strings.Fields(p)[0])
+		unix.Kill(pid, unix.SIGKILL)
+		unix.Wait4(pid, nil, 0, nil)
+	}
+	if err != nil || len(left) != 1 || !strings.HasSuffix(left[0], "(sleep)") {
+		t.Errorf("want the one sleep left running found; found %v (%v)", left, err)
+	}
 }
 
 // submission copies a sample's files, without its manifest, into a new directory.

@@ -33,6 +33,11 @@ func (k *Kit) PrairieLearn(make string) ([]file, error) {
 	if err != nil {
 		return nil, err
 	}
+	v.Image, v.Timeout = pl.Image, timeout
+	readme, err := render("prairielearn_README.md", v)
+	if err != nil {
+		return nil, err
+	}
 	type options struct {
 		Enabled           bool     `json:"enabled"`
 		Image             string   `json:"image"`
@@ -57,6 +62,7 @@ func (k *Kit) PrairieLearn(make string) ([]file, error) {
 	}
 	q := "questions/" + k.Assignment.Name + "/"
 	return []file{
+		{"README.md", 0o644, readme},
 		{q + "info.json", 0o644, append(infoJSON, '\n')},
 		{q + "question.html", 0o644, question},
 		{q + "tests/run.sh", 0o755, run},

@@ -31,6 +31,8 @@ type view struct {
 	Checks            []check
 	Runners           string // GitHub Classroom: the reporter's runners
 	TimeoutMinutes    int    // GitHub Classroom: each step's timeout
+	Image             string // PrairieLearn: the grading image
+	Timeout           int    // PrairieLearn: the grading's timeout, seconds
 }
 
 func (k *Kit) view(make, gradeArgs string) view {
