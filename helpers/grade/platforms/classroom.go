@@ -9,7 +9,7 @@ import (
 // Classroom is what a GitHub Classroom starter repository needs: the workflow
 // (.github/workflows/classroom.yml, a command-grader step per check, then the reporter)
 // and, committed beside it, the grader with its data and the rubric under .github/sockspec/.
-func (k *Kit) Classroom(make string) ([]file, error) {
+func (k *Kit) Classroom(make string) ([]File, error) {
 	for _, c := range k.Rubric.Checks {
 		// The command grader reads max-score with parseInt.
 		if c.Points != math.Trunc(c.Points) {
@@ -29,7 +29,7 @@ func (k *Kit) Classroom(make string) ([]file, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []file{
+	return []File{
 		{".github/workflows/classroom.yml", 0o644, workflow},
 		{".github/sockspec/rubric.yaml", 0o644, k.RubricText},
 		{".github/sockspec/bin/grade", 0o755, k.Grader},

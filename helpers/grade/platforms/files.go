@@ -7,7 +7,7 @@ import (
 )
 
 // WriteTree writes files under dir, replacing what a previous make left there.
-func WriteTree(dir string, files []file) error {
+func WriteTree(dir string, files []File) error {
 	if err := os.RemoveAll(dir); err != nil {
 		return err
 	}

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// file is one file a platform gets.
-type file struct {
+// File is one file a platform gets.
+type File struct {
 	path string
 	mode os.FileMode
 	data []byte
@@ -18,7 +18,7 @@ type file struct {
 // Gradescope is the autograder zip: setup.sh and run_autograder at its root (Gradescope
 // unpacks it into /autograder/source), the rubric, and the grader with its data as a
 // bundle (sockspec/bin/grade, sockspec/fixtures/claims.yaml).
-func (k *Kit) Gradescope(make string) ([]file, error) {
+func (k *Kit) Gradescope(make string) ([]File, error) {
 	v := k.view(make, k.gradeArgs("/autograder/source/rubric.yaml", "/autograder/submission"))
 	setup, err := render("gradescope_setup.sh", v)
 	if err != nil {
@@ -28,7 +28,7 @@ func (k *Kit) Gradescope(make string) ([]file, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []file{
+	return []File{
 		{"setup.sh", 0o755, setup},
 		{"run_autograder", 0o755, run},
 		{"rubric.yaml", 0o644, k.RubricText},
@@ -39,7 +39,7 @@ func (k *Kit) Gradescope(make string) ([]file, error) {
 
 // WriteZip writes files as a zip at path (written whole, then renamed into place), with
 // their modes, so an unzip keeps run_autograder and the grader executable.
-func WriteZip(path string, files []file) error {
+func WriteZip(path string, files []File) error {
 	var b bytes.Buffer
 	z := zip.NewWriter(&b)
 	dirs := map[string]bool{}

@@ -13,7 +13,7 @@ const prairieLearnMaxTimeout = 600
 // questions/<assignment>/ (info.json with externalGradingOptions, question.html, and tests/
 // with the entrypoint run.sh and the rubric), and serverFilesCourse/sockspec/ (the grader
 // and the catalog), which the question's info.json asks for.
-func (k *Kit) PrairieLearn(make string) ([]file, error) {
+func (k *Kit) PrairieLearn(make string) ([]File, error) {
 	pl := k.Rubric.Platforms
 	if pl.Image == "" {
 		return nil, fmt.Errorf("%s: platforms.prairielearn_image is missing: the Docker image PrairieLearn grades in, which must hold %v (prairielearn/grader-c has gcc and make, prairielearn/grader-python has python3)",
@@ -61,7 +61,7 @@ func (k *Kit) PrairieLearn(make string) ([]file, error) {
 		return nil, err
 	}
 	q := "questions/" + k.Assignment.Name + "/"
-	return []file{
+	return []File{
 		{"README.md", 0o644, readme},
 		{q + "info.json", 0o644, append(infoJSON, '\n')},
 		{q + "question.html", 0o644, question},

@@ -23,6 +23,13 @@ import (
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
+// next says what an instructor does with each platform's files.
+var next = map[string]string{
+	"gradescope":   "upload it as the autograder of a Gradescope programming assignment (Configure Autograder, zip file upload, an Ubuntu base image)",
+	"prairielearn": "copy its questions/ and serverFilesCourse/ into your PrairieLearn course repository, then sync (its README.md says more)",
+	"classroom":    "commit its .github directory (the workflow, the grader and the rubric) to the assignment's starter repository",
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "platforms: "+format+"\n", a...)
@@ -32,7 +39,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return fail("which platform? gradescope, prairielearn or classroom")
 	}
 	platform := args[0]
-	if platform != "gradescope" && platform != "prairielearn" && platform != "classroom" {
+	if _, ok := next[platform]; !ok {
 		return fail("unknown platform %q: gradescope, prairielearn or classroom", platform)
 	}
 	fs := flag.NewFlagSet("platforms "+platform, flag.ContinueOnError)
@@ -58,39 +65,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *rubricPath != "" {
 		remake += " RUBRIC=" + *rubricPath
 	}
+	var files []platforms.File
 	switch platform {
 	case "gradescope":
-		files, err := k.Gradescope(remake)
-		if err != nil {
-			return fail("%v", err)
-		}
-		zip := filepath.Join(*out, "gradescope", *assignment+".zip")
-		if err := platforms.WriteZip(zip, files); err != nil {
-			return fail("writing %s: %v", zip, err)
-		}
-		st, _ := os.Stat(zip)
-		fmt.Fprintf(stdout, "%s (%.1f MB): upload it as the autograder of a Gradescope programming assignment (Configure Autograder, zip file upload, an Ubuntu base image)\n",
-			zip, float64(st.Size())/1e6)
+		files, err = k.Gradescope(remake)
 	case "prairielearn":
-		files, err := k.PrairieLearn(remake)
-		if err != nil {
-			return fail("%v", err)
-		}
-		dir := filepath.Join(*out, "prairielearn", *assignment)
-		if err := platforms.WriteTree(dir, files); err != nil {
-			return fail("writing %s: %v", dir, err)
-		}
-		fmt.Fprintf(stdout, "%s: copy questions/%s and serverFilesCourse/sockspec into your PrairieLearn course repository, then sync\n", dir, *assignment)
+		files, err = k.PrairieLearn(remake)
 	case "classroom":
-		files, err := k.Classroom(remake)
-		if err != nil {
-			return fail("%v", err)
-		}
-		dir := filepath.Join(*out, "classroom", *assignment)
-		if err := platforms.WriteTree(dir, files); err != nil {
-			return fail("writing %s: %v", dir, err)
-		}
-		fmt.Fprintf(stdout, "%s: commit its .github directory (the workflow, the grader and the rubric) to the assignment's starter repository\n", dir)
+		files, err = k.Classroom(remake)
 	}
+	if err != nil {
+		return fail("%v", err)
+	}
+	dest, write := filepath.Join(*out, platform, *assignment), platforms.WriteTree
+	if platform == "gradescope" {
+		dest, write = dest+".zip", platforms.WriteZip
+	}
+	if err := write(dest, files); err != nil {
+		return fail("writing %s: %v", dest, err)
+	}
+	fmt.Fprintf(stdout, "%s: %s\n", dest, next[platform])
 	return 0
 }
