@@ -77,8 +77,13 @@ func made(t *testing.T) (bundled, own string) {
 			runs = append(runs, []string{"gradescope", "prairielearn", "classroom", "ASSIGNMENT=" + a, "PLATFORMS_DIR=" + madeDir})
 		}
 		runs = append(runs, []string{"gradescope", "prairielearn", "classroom", "ASSIGNMENT=tcp-echo", "RUBRIC=" + ownPath, "PLATFORMS_DIR=" + ownDir})
+		// GNU make: gmake where make is another one (FreeBSD).
+		gnuMake := "make"
+		if p, err := exec.LookPath("gmake"); err == nil {
+			gnuMake = p
+		}
 		for _, args := range runs {
-			cmd := exec.Command("make", append([]string{"--no-print-directory", "-C", root}, args...)...)
+			cmd := exec.Command(gnuMake, append([]string{"--no-print-directory", "-C", root}, args...)...)
 			cmd.Env = environ()
 			if out, err := cmd.CombinedOutput(); err != nil {
 				madeErr = fmt.Errorf("make %s: %v\n%s", strings.Join(args, " "), err, out)
