@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/user"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -76,11 +75,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 
 	removeStale()
-	tmp, err := os.MkdirTemp("", fmt.Sprintf("%s%d-", tmpPrefix, os.Getpid()))
+	tmp, release, err := workDir()
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
+	defer release()
 	work := tmp + "/submission"
 	// The temporary directory can be passed through but not listed; the copy belongs to
 	// the target's user, who may write in it (compilers do) but nowhere the grader writes.
@@ -159,24 +158,6 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	rep.Checks = results
 	rep.Duration = time.Since(rep.Started)
 	return rep, ctx.Err()
-}
-
-// tmpPrefix starts the name of each grading's directory, followed by the grader's PID.
-const tmpPrefix = "sockspec-grade-"
-
-// removeStale removes the directories of graders that died without cleaning up (killed
-// with SIGKILL: their boxes' inits killed the targets, but nothing removed the copies).
-func removeStale() {
-	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), tmpPrefix+"*-*"))
-	for _, d := range dirs {
-		pid, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(filepath.Base(d), tmpPrefix), "-", 2)[0])
-		if err != nil || pid == os.Getpid() {
-			continue
-		}
-		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); os.IsNotExist(err) {
-			os.RemoveAll(d)
-		}
-	}
 }
 
 // sandboxConfig decides how targets run: as root, isolated and as GRADE_USER (nobody);

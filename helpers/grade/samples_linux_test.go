@@ -6,16 +6,19 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/sys/unix"
 
 	"sockspec/helpers/grade"
 	"sockspec/helpers/grade/assignments"
 	"sockspec/helpers/grade/results"
 	"sockspec/helpers/grade/rubric"
+	"sockspec/helpers/grade/sandbox"
 	"sockspec/helpers/grade/tcpecho"
 	"sockspec/helpers/grade/wsecho"
 )
@@ -91,6 +94,12 @@ func TestSamplesMatchManifests(t *testing.T) {
 			out[a.Name+"/"+filepath.Base(g.dir)] = g
 		}
 	}
+
+	// Whatever escapes a box comes to this process, where leftovers finds it.
+	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+		t.Fatal("becoming a child subreaper:", err)
+	}
+	defer unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
 
 	// Grade the samples a few at a time (each runs its checks in parallel too).
 	var mu sync.Mutex
@@ -176,7 +185,7 @@ func TestSamplesMatchManifests(t *testing.T) {
 		}
 	}
 
-	// Nothing is left behind: no process runs from a grading directory any more.
+	// Nothing is left behind: no process the gradings started runs any more.
 	if left := leftovers(); len(left) > 0 {
 		t.Errorf("processes left running after grading: %v", left)
 	}
@@ -230,18 +239,30 @@ func num(f float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".")
 }
 
-// leftovers lists processes whose working directory is a temporary directory of this
-// test's gradings (named after this process's PID: other graders on the machine, such as
-// the platforms' tests running at the same time, have their own).
+// leftovers lists the processes still below this test: as a child subreaper it inherits
+// whatever escapes a box, and only what its own gradings started is below it (other
+// graders may run on the machine at the same time, in this PID namespace or another).
 func leftovers() []string {
 	var left []string
-	mine := fmt.Sprintf("sockspec-grade-%d-", os.Getpid())
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		cwd, err := os.Readlink("/proc/" + e.Name() + "/cwd")
-		if err == nil && strings.Contains(cwd, mine) {
-			left = append(left, e.Name()+" in "+cwd)
-		}
+	for _, pid := range sandbox.Descendants(os.Getpid()) {
+		p := strconv.Itoa(pid)
+		stat, _ := os.ReadFile("/proc/" + p + "/stat")
+		cmd, _ := os.ReadFile("/proc/" + p + "/cmdline")
+		cwd, _ := os.Readlink("/proc/" + p + "/cwd")
+		left = append(left, fmt.Sprintf("%s (%s) %q in %s", p, procState(string(stat)), strings.ReplaceAll(string(cmd), "\x00", " "), cwd))
 	}
 	return left
+}
+
+// procState is the command name, state and parent of a /proc/PID/stat line.
+func procState(stat string) string {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return stat
+	}
+	f := strings.Fields(stat[i+1:])
+	if len(f) < 2 {
+		return stat
+	}
+	return fmt.Sprintf("%s, state %s, parent %s", stat[strings.IndexByte(stat, '(')+1:i], f[0], f[1])
 }

@@ -55,27 +55,41 @@ func (c *Ctx) listener(ap netip.AddrPort) (int, error) {
 // bind a dual-stack socket to [::] port 0, read the port back, close. In a fresh namespace
 // every port is free anyway; in the grader's own one this avoids the ports in use (a
 // server or a grader's listener may take either family's wildcard). Without IPv6, IPv4.
-func freePort(b *sandbox.Box) (uint16, error) {
-	fd, err := boxSocket(b, netip.AddrPortFrom(netip.IPv6Unspecified(), 0))
-	var sa unix.Sockaddr = &unix.SockaddrInet6{}
-	if err == nil {
-		unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 0)
-	} else {
-		if fd, err = boxSocket(b, netip.AddrPortFrom(netip.IPv4Unspecified(), 0)); err != nil {
-			return 0, err
+// The probe lives and dies while no box is being started (sandbox.Unforked): a box's init
+// forked meanwhile would hold a copy of it until its exec, and the target's bind of the
+// port, or the grader's own, would fail with EADDRINUSE.
+func freePort(b *sandbox.Box) (port uint16, err error) {
+	err = sandbox.Unforked(func() error {
+		fd, err := boxSocket(b, netip.AddrPortFrom(netip.IPv6Unspecified(), 0))
+		var sa unix.Sockaddr = &unix.SockaddrInet6{}
+		if err == nil {
+			unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 0)
+		} else {
+			if fd, err = boxSocket(b, netip.AddrPortFrom(netip.IPv4Unspecified(), 0)); err != nil {
+				return err
+			}
+			sa = &unix.SockaddrInet4{}
 		}
-		sa = &unix.SockaddrInet4{}
-	}
-	defer unix.Close(fd)
-	if err := unix.Bind(fd, sa); err != nil {
-		return 0, os.NewSyscallError("bind", err)
-	}
-	got, err := unix.Getsockname(fd)
-	if err != nil {
-		return 0, os.NewSyscallError("getsockname", err)
-	}
-	ap, _ := sockaddr.To(got)
-	return ap.Port(), nil
+		defer unix.Close(fd)
+		if err := unix.Bind(fd, sa); err != nil {
+			return os.NewSyscallError("bind", err)
+		}
+		got, err := unix.Getsockname(fd)
+		if err != nil {
+			return os.NewSyscallError("getsockname", err)
+		}
+		ap, _ := sockaddr.To(got)
+		port = ap.Port()
+		if testHookProbe != nil {
+			testHookProbe()
+		}
+		return nil
+	})
+	return port, err
 }
 
-func closeFD(fd int) { unix.Close(fd) }
+// testHookProbe, when set by a test, runs while freePort's probe is open.
+var testHookProbe func()
+
+// closeFD closes a socket of the grader's so that it ends now (sandbox.CloseNow).
+func closeFD(fd int) { sandbox.CloseNow(fd) }

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sockspec/helpers/errno"
+	"sockspec/helpers/grade/sandbox"
 	"sockspec/helpers/sockaddr"
 )
 
@@ -57,7 +58,7 @@ func Dial(fd int, to netip.AddrPort, within time.Duration) (*Conn, error) {
 		}
 	}
 	if err != nil {
-		unix.Close(fd)
+		sandbox.CloseNow(fd)
 		c.closed = true
 		if _, isErrno := err.(unix.Errno); isErrno {
 			err = os.NewSyscallError("connect", err)
@@ -258,13 +259,14 @@ func (c *Conn) CloseReset() error {
 	return errors.Join(os.NewSyscallError("setsockopt(SO_LINGER)", err), c.Close())
 }
 
-// Close closes the socket (FIN, or RST if unread data is left in it).
+// Close closes the socket (FIN, or RST if unread data is left in it), at once: never
+// later, when a box's init that was being started meanwhile gets to its exec (sandbox.CloseNow).
 func (c *Conn) Close() error {
 	if c.closed {
 		return nil
 	}
 	c.closed = true
-	return os.NewSyscallError("close", unix.Close(c.FD))
+	return os.NewSyscallError("close", sandbox.CloseNow(c.FD))
 }
 
 // Describe says what an error from this package means for a student: errno by name, or

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"sockspec/helpers/yamlerr"
 )
 
 // Visibilities Gradescope knows, per test and for the whole result.
@@ -132,7 +134,7 @@ func Parse(file string, data []byte, assignment string, specs []CheckSpec, known
 	p := &problems{file: file}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(file, err)
+		return nil, yamlerr.Locate(file, data, err)
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		p.add(1, "expected a mapping with assignment, build, target and checks")
@@ -400,20 +402,4 @@ func (p *problems) err() error {
 		return nil
 	}
 	return fmt.Errorf("%s", strings.Join(p.list, "\n"))
-}
-
-var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
-
-// yamlError rewrites yaml's "yaml: line 5: msg" as "file:5: msg".
-func yamlError(file string, err error) error {
-	var out []string
-	for _, l := range strings.Split(err.Error(), "\n") {
-		if m := yamlLine.FindStringSubmatch(l); m != nil {
-			out = append(out, fmt.Sprintf("%s:%s: %s", file, m[1], m[2]))
-		}
-	}
-	if len(out) == 0 {
-		return fmt.Errorf("%s: %s", file, strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-	return fmt.Errorf("%s", strings.Join(out, "\n"))
 }

@@ -71,6 +71,9 @@ func TestMissingCheckWarns(t *testing.T) {
 func TestParseErrorsNameTheLine(t *testing.T) {
 	for _, c := range []struct{ name, text, want string }{
 		{"yaml syntax", good + "  - id: a: b\n", "r.yaml:16: mapping values are not allowed in this context"},
+		// yaml names the line its enclosing block starts on (checks:, line 5); the
+		// error must name the mis-indented line itself.
+		{"mis-indented", strings.Replace(good, "    points: 7.5", "   points: 7.5", 1), "r.yaml:11: "},
 		{"unknown check", strings.Replace(good, "id: large", "id: lrage", 1), `r.yaml:10: unknown check "lrage" (known checks: listens, large, no-leak)`},
 		{"unknown param", strings.Replace(good, "{size: 64KiB}", "{sise: 64KiB}", 1), `r.yaml:13: check large has no parameter "sise" (it takes: size, within)`},
 		{"bad duration", strings.Replace(good, "ready_within: 2s", "ready_within: soon", 1), `r.yaml:9: check listens, parameter ready_within: "soon" is not a duration such as 3s or 250ms`},

@@ -40,13 +40,15 @@ type initConfig struct {
 // request asks the init to start a command; the message carries its stdout and stderr as
 // SCM_RIGHTS descriptors.
 type request struct {
+	Seq  int      `json:"seq"` // echoed in the answer, so a late answer is never taken for the next one's
 	Argv []string `json:"argv"`
 	Env  []string `json:"env"`
 }
 
 // message is everything the init tells the grader.
 type message struct {
-	Kind   string `json:"kind"` // ready, started, cannot-run (the command's fault), error (the box's), exit
+	Kind   string `json:"kind"`          // ready, started, cannot-run (the command's fault), error (the box's), exit
+	Seq    int    `json:"seq,omitempty"` // for started, cannot-run and error: the request answered
 	PID    int    `json:"pid,omitempty"`
 	Status int    `json:"status,omitempty"` // the raw wait status, for exit
 	Error  string `json:"error,omitempty"`
@@ -116,7 +118,7 @@ func (in *initState) serve() {
 		fds := receivedFDs(oob[:oobn])
 		var req request
 		if err := json.Unmarshal(buf[:n], &req); err != nil || len(fds) != 2 {
-			in.send(message{Kind: "error", Error: fmt.Sprintf("bad request (%d descriptors): %v", len(fds), err)}, nil)
+			in.send(message{Kind: "error", Seq: req.Seq, Error: fmt.Sprintf("bad request (%d descriptors): %v", len(fds), err)}, nil)
 		} else {
 			in.start(req, fds[0], fds[1])
 		}
@@ -145,12 +147,12 @@ func (in *initState) start(req request, stdout, stderr int) {
 	defer in.mu.Unlock()
 	path, err := lookPath(req.Argv[0], req.Env, in.cfg.Dir)
 	if err != nil {
-		in.send(message{Kind: "cannot-run", Error: err.Error()}, nil)
+		in.send(message{Kind: "cannot-run", Seq: req.Seq, Error: err.Error()}, nil)
 		return
 	}
 	null, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		in.send(message{Kind: "error", Error: "open /dev/null: " + err.Error()}, nil)
+		in.send(message{Kind: "error", Seq: req.Seq, Error: "open /dev/null: " + err.Error()}, nil)
 		return
 	}
 	defer unix.Close(null)
@@ -165,11 +167,11 @@ func (in *initState) start(req request, stdout, stderr int) {
 		Sys:   &syscall.SysProcAttr{Setsid: true}, // its own session: no terminal, its own process group
 	})
 	if err != nil {
-		in.send(message{Kind: "cannot-run", Error: fmt.Sprintf("cannot run %s: %v", req.Argv[0], err)}, nil)
+		in.send(message{Kind: "cannot-run", Seq: req.Seq, Error: fmt.Sprintf("cannot run %s: %v", req.Argv[0], err)}, nil)
 		return
 	}
 	in.started[pid] = true
-	in.send(message{Kind: "started", PID: pid}, nil)
+	in.send(message{Kind: "started", Seq: req.Seq, PID: pid}, nil)
 }
 
 // lookPath finds the program as execvp would, in the command's own PATH; a relative path

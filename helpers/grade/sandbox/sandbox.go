@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -100,4 +101,28 @@ func Command(line string) (argv []string, shell bool) {
 		return []string{"/bin/sh", "-c", line}, true
 	}
 	return strings.Fields(line), false
+}
+
+// Starting a box forks this program, and until the child execs it holds a copy of every
+// descriptor the grader has open at that moment, close-on-exec or not. A socket the grader
+// closes meanwhile lives on in that copy: the port it held stays taken for the milliseconds
+// the exec takes (the target's bind then fails with EADDRINUSE), a connection sends its FIN
+// or RST late. Unforked and CloseNow keep forks away from the sockets whose end counts.
+
+// Unforked runs fn while this program starts no process (syscall.ForkLock held for
+// reading): a descriptor fn opens and closes is never copied into a child, so whatever it
+// held is free the moment fn closes it. fn must not call CloseNow or Unforked itself.
+func Unforked(fn func() error) error {
+	syscall.ForkLock.RLock()
+	defer syscall.ForkLock.RUnlock()
+	return fn()
+}
+
+// CloseNow closes fd once no process is being started: a child forked while fd was open
+// has reached its exec by then, where it drops its copy, so the socket ends with this
+// close (its port free, its FIN or RST sent) and not when some child gets to exec.
+func CloseNow(fd int) error {
+	syscall.ForkLock.RLock()
+	defer syscall.ForkLock.RUnlock()
+	return unix.Close(fd)
 }
