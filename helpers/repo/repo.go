@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -106,4 +107,14 @@ func isRoot(gomod string) bool {
 		}
 	}
 	return false
+}
+
+// MakeEnviron is this process's environment without what an outer make passes down to the
+// commands it runs (MAKEFLAGS carries its command line's variables, such as PROFILE=ci,
+// into every make started below it): for tests that run make in a checkout of their own.
+func MakeEnviron() []string {
+	return slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		name, _, _ := strings.Cut(kv, "=")
+		return slices.Contains([]string{"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}, name)
+	})
 }

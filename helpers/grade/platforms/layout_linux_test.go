@@ -119,7 +119,7 @@ func runInMountNamespace(t *testing.T, script string, args ...string) (string, [
 	nsFile := filepath.Join(t.TempDir(), "mntns")
 	cmd := exec.Command("bash", append([]string{"-c", "set -eu\nreadlink /proc/$$/ns/mnt >\"$MNTNS_FILE\"\nmount --make-rprivate /\n" + script, "harness"}, args...)...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS}
-	cmd.Env = append(environ(), "DOCKER_CAPS="+dockerCaps, "CLEAN_PATH="+cleanPath, "MNTNS_FILE="+nsFile)
+	cmd.Env = append(repo.MakeEnviron(), "DOCKER_CAPS="+dockerCaps, "CLEAN_PATH="+cleanPath, "MNTNS_FILE="+nsFile)
 	out, err := cmd.CombinedOutput()
 	if m := mounted(); len(m) > 0 {
 		t.Errorf("after the run, this machine still has mounts at %v", m)

@@ -84,7 +84,7 @@ func made(t *testing.T) (bundled, own string) {
 		}
 		for _, args := range runs {
 			cmd := exec.Command(gnuMake, append([]string{"--no-print-directory", "-C", root}, args...)...)
-			cmd.Env = environ()
+			cmd.Env = repo.MakeEnviron()
 			if out, err := cmd.CombinedOutput(); err != nil {
 				madeErr = fmt.Errorf("make %s: %v\n%s", strings.Join(args, " "), err, out)
 				return
@@ -95,15 +95,6 @@ func made(t *testing.T) (bundled, own string) {
 		t.Fatal(madeErr)
 	}
 	return madeDir, ownDir
-}
-
-// environ is this process's environment without what a make running these tests passes
-// down on its command line (MAKEFLAGS would carry PROFILE=ci and the like).
-func environ() []string {
-	return slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		name, _, _ := strings.Cut(kv, "=")
-		return slices.Contains([]string{"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}, name)
-	})
 }
 
 func TestMain(m *testing.M) {

@@ -7,12 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"sockspec/helpers/repo"
 )
 
 // These tests run `claims run` and `make conformance` in a copy of the module, so they can
@@ -77,18 +78,8 @@ func module(t *testing.T) (root, bin string) {
 func makeIn(dir string, args ...string) *exec.Cmd {
 	cmd := exec.Command("make", append([]string{"--no-print-directory"}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(environ(), "GOFLAGS=-trimpath")
+	cmd.Env = append(repo.MakeEnviron(), "GOFLAGS=-trimpath")
 	return cmd
-}
-
-// environ is this process's environment without what a make that runs these tests passes
-// down (MAKEFLAGS carries its command line's variables, such as PROFILE=ci, into every make
-// started below it).
-func environ() []string {
-	return slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		name, _, _ := strings.Cut(kv, "=")
-		return slices.Contains([]string{"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}, name)
-	})
 }
 
 func TestMain(m *testing.M) {
@@ -113,7 +104,7 @@ func inShell(t *testing.T, setup, tmp string, env []string, argv ...string) *exe
 	root, _ := module(t)
 	cmd := exec.Command("sh", append([]string{"-c", setup + "\nexec \"$@\"", "sh"}, argv...)...)
 	cmd.Dir = root
-	cmd.Env = append(append(environ(), "SOCKSPEC_PROFILE=default", "TMPDIR="+tmp, "GOFLAGS=-trimpath"), env...)
+	cmd.Env = append(append(repo.MakeEnviron(), "SOCKSPEC_PROFILE=default", "TMPDIR="+tmp, "GOFLAGS=-trimpath"), env...)
 	return cmd
 }
 
