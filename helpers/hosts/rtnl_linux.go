@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"sockspec/helpers/poll"
 )
 
 // answerWithin bounds the wait for the kernel's answer to one request; it answers at once.
@@ -189,27 +191,10 @@ func (c *rtnl) awaitChange(until time.Time) error {
 	}
 }
 
-// pollIn waits until fd is readable or deadline passes. poll(2) is never restarted after a
-// signal handler, even with SA_RESTART, and the Go runtime signals its threads (SIGURG) to
-// preempt goroutines, so EINTR is expected: wait again for the time that is left.
+// pollIn waits until fd is readable or deadline passes.
 func pollIn(fd int, deadline time.Time) (bool, error) {
-	for {
-		left := time.Until(deadline)
-		if left <= 0 {
-			return false, nil
-		}
-		ms := int((left + time.Millisecond - 1) / time.Millisecond)
-		n, err := unix.Poll([]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}, ms)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return false, os.NewSyscallError("poll", err)
-		}
-		if n > 0 {
-			return true, nil
-		}
-	}
+	revents, err := poll.Wait(fd, unix.POLLIN, time.Until(deadline))
+	return revents != 0, err
 }
 
 func split(b []byte) ([]message, error) {

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"sockspec/helpers/poll"
 	"sockspec/helpers/sockaddr"
 )
 
@@ -53,7 +54,7 @@ func TestConnectWithinOutlastsSignals(t *testing.T) {
 	if err := rawTCP(t).ConnectWithin(addr, 2*time.Second); err != nil {
 		t.Fatalf("the first client, which fills the queue: %v", err)
 	}
-	if revents, err := Poll(l.Num, unix.POLLIN, 2*time.Second); err != nil || revents == 0 {
+	if revents, err := poll.Wait(l.Num, unix.POLLIN, 2*time.Second); err != nil || revents == 0 {
 		t.Fatalf("the first client never reached the accept queue: %#x, %v", revents, err)
 	}
 	urgent := make(chan os.Signal, 1000)

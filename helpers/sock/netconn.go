@@ -13,6 +13,7 @@ import (
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
 
+	"sockspec/helpers/poll"
 	"sockspec/helpers/sockaddr"
 )
 
@@ -67,7 +68,7 @@ func (c *netConn) Read(p []byte) (int, error) {
 	deadline := time.Now().Add(c.bound(c.rd))
 	c.mu.Unlock()
 	for {
-		revents, err := Poll(c.s.Num, unix.POLLIN, time.Until(deadline))
+		revents, err := poll.Wait(c.s.Num, unix.POLLIN, time.Until(deadline))
 		if err != nil {
 			return 0, err
 		}
@@ -94,7 +95,7 @@ func (c *netConn) Write(p []byte) (int, error) {
 	c.mu.Unlock()
 	done := 0
 	for done < len(p) {
-		revents, err := Poll(c.s.Num, unix.POLLOUT, time.Until(deadline))
+		revents, err := poll.Wait(c.s.Num, unix.POLLOUT, time.Until(deadline))
 		if err != nil {
 			return done, err
 		}

@@ -14,6 +14,7 @@ import (
 
 	"sockspec/helpers/errno"
 	"sockspec/helpers/fdtable"
+	"sockspec/helpers/poll"
 	"sockspec/helpers/skip"
 	"sockspec/helpers/sockaddr"
 )
@@ -104,7 +105,7 @@ func (f Family) probe(within time.Duration) error {
 	case err != nil:
 		return step("connect", err)
 	}
-	if revents, err := Poll(l, unix.POLLIN, within); err != nil {
+	if revents, err := poll.Wait(l, unix.POLLIN, within); err != nil {
 		return step("poll", err)
 	} else if revents == 0 {
 		return fmt.Errorf("accept: the connection was not queued within %v", within)
@@ -270,7 +271,7 @@ func (s *Socket) Connect(to netip.AddrPort) error {
 // AwaitConnect waits at most within for a non-blocking connect to finish, with poll(2).
 // done is false while it is still in progress; err is the connect's outcome (SO_ERROR).
 func AwaitConnect(fd int, within time.Duration) (done bool, err error) {
-	revents, err := Poll(fd, unix.POLLOUT, within)
+	revents, err := poll.Wait(fd, unix.POLLOUT, within)
 	if err != nil || revents == 0 {
 		return false, err
 	}
@@ -302,7 +303,7 @@ func (s *Socket) Accept() (*Socket, error) {
 // AcceptWithin waits at most within for a queued connection and accepts it.
 func (s *Socket) AcceptWithin(within time.Duration) *Socket {
 	GinkgoHelper()
-	revents, err := Poll(s.Num, unix.POLLIN, within)
+	revents, err := poll.Wait(s.Num, unix.POLLIN, within)
 	Expect(err).NotTo(HaveOccurred())
 	Expect(revents).NotTo(BeZero(), "no connection was queued on %s within %v", s, within)
 	c, err := s.Accept()
@@ -351,7 +352,7 @@ func (f *FD) ReadWithin(n int, within time.Duration) []byte {
 	var got []byte
 	buf := make([]byte, n)
 	for len(got) < n {
-		revents, err := Poll(f.Num, unix.POLLIN, time.Until(deadline))
+		revents, err := poll.Wait(f.Num, unix.POLLIN, time.Until(deadline))
 		Expect(err).NotTo(HaveOccurred())
 		if revents == 0 {
 			break
@@ -370,7 +371,7 @@ func (f *FD) ReadWithin(n int, within time.Duration) []byte {
 // on a UDP socket. It returns nothing if nothing arrived.
 func (f *FD) ReadOnce(within time.Duration) []byte {
 	GinkgoHelper()
-	revents, err := Poll(f.Num, unix.POLLIN, within)
+	revents, err := poll.Wait(f.Num, unix.POLLIN, within)
 	Expect(err).NotTo(HaveOccurred())
 	if revents == 0 {
 		return nil

@@ -15,6 +15,7 @@ import (
 
 	"sockspec/helpers/errno"
 	"sockspec/helpers/grade/sandbox"
+	"sockspec/helpers/poll"
 	"sockspec/helpers/sockaddr"
 )
 
@@ -76,23 +77,11 @@ func (c *Conn) String() string { return fmt.Sprintf("client %s", c.Local) }
 // SetDeadline bounds every later Read and Write.
 func (c *Conn) SetDeadline(t time.Time) { c.deadline = t }
 
-// poll waits until the socket is ready for events or the deadline passes.
+// poll waits until the socket is ready for events (or reports an error or hang-up) or the
+// deadline passes.
 func (c *Conn) poll(events int16, deadline time.Time) (bool, error) {
-	for {
-		left := time.Until(deadline)
-		if left < 0 {
-			left = 0
-		}
-		fds := []unix.PollFd{{Fd: int32(c.FD), Events: events}}
-		n, err := unix.Poll(fds, int((left+time.Millisecond-1)/time.Millisecond))
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return false, os.NewSyscallError("poll", err)
-		}
-		return n > 0, nil
-	}
+	revents, err := poll.Wait(c.FD, events, time.Until(deadline))
+	return revents != 0, err
 }
 
 // Read reads what is there, waiting until the deadline; io.EOF when the server closed.
