@@ -7,7 +7,7 @@ import (
 	"github.com/onsi/gomega/types"
 
 	"sockspec/helpers/errno"
-	"sockspec/helpers/sock"
+	"sockspec/helpers/poll"
 )
 
 // Connecting is a socket whose non-blocking connect was started (a *sock.Socket).
@@ -28,7 +28,7 @@ func StayInProgressFor(d time.Duration) types.GomegaMatcher {
 type connectMatcher struct {
 	within   time.Duration
 	wantDone bool
-	// await waits for the connect (sock.AwaitConnect; a test may stand in for the kernel).
+	// await waits for the connect (poll.AwaitConnect; a test may stand in for the kernel).
 	await func(fd int, within time.Duration) (done bool, err error)
 
 	done    bool
@@ -43,7 +43,7 @@ func (m *connectMatcher) Match(actual any) (bool, error) {
 	}
 	await := m.await
 	if await == nil {
-		await = sock.AwaitConnect
+		await = poll.AwaitConnect
 	}
 	start := time.Now()
 	m.done, m.err = await(c.Fd(), m.within)

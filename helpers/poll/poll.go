@@ -1,5 +1,6 @@
-// Package poll is the one poll(2) loop of sockspec, shared by the specs' sockets
-// (helpers/sock), the test hosts' netlink reads and the grader's clients. It imports no
+// Package poll is the one poll(2) loop of sockspec, and the one wait for a non-blocking
+// connect(2), shared by the specs' sockets (helpers/sock), the test hosts' netlink reads
+// and the grader's clients. It imports no
 // Ginkgo, so the grader binary can use it.
 package poll
 
@@ -32,4 +33,22 @@ func Wait(fd int, events int16, within time.Duration) (revents int16, err error)
 		}
 		return p[0].Revents, nil
 	}
+}
+
+// AwaitConnect waits at most within for a non-blocking connect(2) on fd to finish. done is
+// false while it is still in progress; err is the connect's outcome (SO_ERROR, as a
+// "connect" syscall error).
+func AwaitConnect(fd int, within time.Duration) (done bool, err error) {
+	revents, err := Wait(fd, unix.POLLOUT, within)
+	if err != nil || revents == 0 {
+		return false, err
+	}
+	soErr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	if err != nil {
+		return true, os.NewSyscallError("getsockopt(SO_ERROR)", err)
+	}
+	if soErr != 0 {
+		return true, os.NewSyscallError("connect", unix.Errno(soErr))
+	}
+	return true, nil
 }

@@ -132,7 +132,7 @@ func TestConnectWithinLeavesTheSocketConnected(t *testing.T) {
 	if err := unix.Connect(bare.Num, sockaddr.From(first)); !errors.Is(err, unix.EINPROGRESS) {
 		t.Fatalf("non-blocking connect = %v; want EINPROGRESS", err)
 	}
-	if done, err := AwaitConnect(bare.Num, 2*time.Second); !done || err != nil {
+	if done, err := poll.AwaitConnect(bare.Num, 2*time.Second); !done || err != nil {
 		t.Fatalf("the bare connect did not complete: %v, %v", done, err)
 	}
 	if err := unix.Connect(bare.Num, sockaddr.From(second)); err != nil {

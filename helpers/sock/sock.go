@@ -249,7 +249,7 @@ func (f *FD) Nonblocking() bool {
 
 // Dial opens a non-blocking TCP socket and starts connecting it to to. The connect may
 // still be in progress when Dial returns: check it with the matchers CompleteWithin and
-// StayInProgressFor, or with AwaitConnect.
+// StayInProgressFor, or with poll.AwaitConnect.
 func Dial(f Family, to netip.AddrPort) *Socket {
 	GinkgoHelper()
 	c := TCP(f)
@@ -266,23 +266,6 @@ func Dial(f Family, to netip.AddrPort) *Socket {
 func (s *Socket) Connect(to netip.AddrPort) error {
 	s.What = fmt.Sprintf("%s/%s socket connecting to %s", proto(s.Type), s.Family.Name, to)
 	return os.NewSyscallError("connect", unix.Connect(s.Num, sockaddr.From(to)))
-}
-
-// AwaitConnect waits at most within for a non-blocking connect to finish, with poll(2).
-// done is false while it is still in progress; err is the connect's outcome (SO_ERROR).
-func AwaitConnect(fd int, within time.Duration) (done bool, err error) {
-	revents, err := poll.Wait(fd, unix.POLLOUT, within)
-	if err != nil || revents == 0 {
-		return false, err
-	}
-	soErr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
-	if err != nil {
-		return true, os.NewSyscallError("getsockopt(SO_ERROR)", err)
-	}
-	if soErr != 0 {
-		return true, os.NewSyscallError("connect", unix.Errno(soErr))
-	}
-	return true, nil
 }
 
 // Accept calls accept(2) once and returns the child socket or the kernel's error.
@@ -395,7 +378,7 @@ func Connected(f Family, within time.Duration) Conn {
 	l := Listener(f, 8)
 	c := Dial(f, l.Local())
 	server := l.AcceptWithin(within)
-	done, err := AwaitConnect(c.Num, within)
+	done, err := poll.AwaitConnect(c.Num, within)
 	Expect(err).NotTo(HaveOccurred(), "connect to %s", l)
 	Expect(done).To(BeTrue(), "connect to %s did not complete within %v", l, within)
 	return Conn{Listener: l, Client: c, Server: server}
@@ -421,7 +404,7 @@ func (s *Socket) ConnectWithin(to netip.AddrPort, within time.Duration) error {
 	err := s.Connect(to)
 	if errors.Is(err, unix.EINPROGRESS) {
 		var done bool
-		if done, err = AwaitConnect(s.Num, within); err == nil && !done {
+		if done, err = poll.AwaitConnect(s.Num, within); err == nil && !done {
 			return ErrInProgress
 		}
 	}

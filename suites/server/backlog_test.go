@@ -11,6 +11,7 @@ import (
 
 	"sockspec/helpers/catalog"
 	. "sockspec/helpers/matchers"
+	"sockspec/helpers/poll"
 	"sockspec/helpers/sock"
 	"sockspec/helpers/suite"
 )
@@ -31,7 +32,7 @@ func fillQueue(f sock.Family, l *sock.Socket, want int) ([]catalog.Client, []*so
 	var socks []*sock.Socket
 	for len(clients) <= want {
 		c := sock.Dial(f, l.Local())
-		done, err := sock.AwaitConnect(c.Num, suite.MustNotHappenFor())
+		done, err := poll.AwaitConnect(c.Num, suite.MustNotHappenFor())
 		clients, socks = append(clients, catalog.Client{Done: done, ConnectErr: err}), append(socks, c)
 		if !done || err != nil {
 			break

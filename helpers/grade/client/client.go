@@ -45,17 +45,9 @@ func Dial(fd int, to netip.AddrPort, within time.Duration) (*Conn, error) {
 	c := &Conn{FD: fd, Peer: to}
 	err := unix.Connect(fd, sockaddr.From(to))
 	if err == unix.EINPROGRESS {
-		ready, perr := c.poll(unix.POLLOUT, time.Now().Add(within))
-		switch {
-		case perr != nil:
-			err = perr
-		case !ready:
+		var done bool
+		if done, err = poll.AwaitConnect(fd, within); err == nil && !done {
 			err = ErrTimeout
-		default:
-			var soerr int
-			if soerr, err = unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR); err == nil && soerr != 0 {
-				err = unix.Errno(soerr)
-			}
 		}
 	}
 	if err != nil {
